@@ -1,0 +1,79 @@
+// The validated configuration. Every key of the INI file is parsed and checked once, in
+// LoadConfig(); the rest of the program trusts these values.
+#ifndef MYSQL_BACKUP_CONFIG_CONFIG_H_
+#define MYSQL_BACKUP_CONFIG_CONFIG_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace mysql_backup {
+
+inline constexpr char kDefaultConfigPath[] = "/etc/mysql-backup/mysql_backup.conf";
+
+// How to reach and log in to a server. Used for the backup account and the restore account.
+struct ConnectionConfig {
+  std::string host = "localhost";
+  int port = 3306;
+  std::string socket;  // empty: use host/port
+  std::string user;
+  std::string password;  // already resolved from password, password_file or the credential
+};
+
+enum class Compression { kGzip, kZstd };
+
+struct GeneralConfig {
+  std::string log_dir;  // empty: no daily log file
+  std::string environment = "production";
+};
+
+struct BackupConfig {
+  std::string backup_dir = "/var/backup/mysql";
+  std::string mysqldump_options =
+      "--single-transaction --routines --events --triggers --add-drop-table --extended-insert";
+  int daily_retention = 7;
+  int weekly_retention = 4;
+  int monthly_retention = 12;
+  Compression compression = Compression::kGzip;
+  int compression_level = 6;  // 3 for zstd when not set
+  int threads = 0;            // 0 = number of CPUs
+  int lock_timeout_sec = 3600;
+};
+
+enum class NotifyOn { kAlways, kFailure };
+
+struct NotificationConfig {
+  bool enabled = false;
+  std::string smtp_server;
+  int smtp_port = 587;
+  bool use_tls = true;
+  bool use_ssl = false;
+  std::string username;
+  std::string password;
+  std::string sender;
+  std::vector<std::string> recipients;
+  bool attach_logs = false;
+  NotifyOn notify_on = NotifyOn::kAlways;
+  std::string ca_file;  // empty: system store only
+};
+
+struct Config {
+  std::string path;  // the file it came from, for messages
+  GeneralConfig general;
+  ConnectionConfig database;
+  std::string database_name;
+  BackupConfig backup;
+  NotificationConfig notification;
+  // [restore]: falls back to [database] key by key.
+  ConnectionConfig restore;
+  std::vector<std::string> warnings;  // non-fatal findings (world-readable file, '%%' in a value)
+};
+
+// Reads and validates `path`. Errors are kConfiguration and name the file, section and key.
+Result<Config> LoadConfig(const std::string& path);
+
+}  // namespace mysql_backup
+
+#endif  // MYSQL_BACKUP_CONFIG_CONFIG_H_
