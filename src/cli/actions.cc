@@ -1,0 +1,35 @@
+#include "cli/actions.h"
+
+#include "cli/backup_action.h"
+#include "cli/cleanup_action.h"
+
+namespace mysql_backup {
+
+namespace {
+
+Status NotYet(const RunContext&) {
+  return Status(ErrorKind::kUsage, "this action is not available in this build yet");
+}
+
+constexpr ActionSpec kActions[] = {
+    {Action::kBackup, nullptr, true, &RunBackupAction},
+    {Action::kCleanup, "cleanup", false, &RunCleanupAction},
+    {Action::kList, "list", false, &NotYet},
+    {Action::kVerify, "verify", false, &NotYet},
+    {Action::kRestore, "restore", false, &NotYet},
+    {Action::kRestoreTest, "restore-test", false, &NotYet},
+    {Action::kTestNotification, "notify", false, &NotYet},
+    {Action::kNotifyFailure, "notify", false, &NotYet},
+    {Action::kDaemon, "daemon", false, &NotYet},
+};
+
+}  // namespace
+
+const ActionSpec* FindAction(Action action) {
+  for (const auto& spec : kActions) {
+    if (spec.action == action) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace mysql_backup
