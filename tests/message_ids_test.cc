@@ -43,5 +43,18 @@ TEST(MessageIdsTest, EveryIdHasACatalogEntryWithSubjectAndDocumentation) {
   }
 }
 
+TEST(MessageIdsTest, CatalogOnlyUsesFieldNamesJournalctlSubstitutes) {
+  // journalctl -x replaces @NAME@ only when NAME is A-Z and '_' (systemd's replace_var); any
+  // other @...@ would show up verbatim.
+  std::string catalog = ReadCatalog();
+  for (size_t at = catalog.find('@'); at != std::string::npos; at = catalog.find('@', at + 1)) {
+    size_t end = catalog.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789", at + 1);
+    if (end == std::string::npos || catalog[end] != '@' || end == at + 1) continue;
+    std::string name = catalog.substr(at + 1, end - at - 1);
+    EXPECT_EQ(name.find_first_of("0123456789"), std::string::npos) << "@" << name << "@";
+    at = end;
+  }
+}
+
 }  // namespace
 }  // namespace mysql_backup

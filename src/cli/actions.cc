@@ -2,6 +2,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/cleanup_action.h"
+#include "cli/notify_failure_action.h"
 
 namespace mysql_backup {
 
@@ -19,7 +20,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kRestore, "restore", false, &NotYet},
     {Action::kRestoreTest, "restore-test", false, &NotYet},
     {Action::kTestNotification, "notify", false, &NotYet},
-    {Action::kNotifyFailure, "notify", false, &NotYet},
+    {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
     {Action::kDaemon, "daemon", false, &NotYet},
 };
 

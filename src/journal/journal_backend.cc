@@ -64,10 +64,12 @@ bool JournalStreamMatches(const char* journal_stream, dev_t dev, ino_t ino) {
   return want_dev == static_cast<uintmax_t>(dev) && want_ino == static_cast<uintmax_t>(ino);
 }
 
-bool JournalAvailable() {
+bool FdIsJournalStream(int fd) {
   struct stat st {};
-  if (fstat(STDERR_FILENO, &st) != 0) return false;
+  if (fstat(fd, &st) != 0) return false;
   return JournalStreamMatches(std::getenv("JOURNAL_STREAM"), st.st_dev, st.st_ino);
 }
+
+bool JournalAvailable() { return FdIsJournalStream(STDERR_FILENO); }
 
 }  // namespace mysql_backup

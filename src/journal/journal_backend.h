@@ -27,6 +27,10 @@ class JournalBackend : public LogBackend {
 // and inode (systemd's documented test; a redirected stderr no longer matches).
 bool JournalAvailable();
 
+// The same test for any fd: FdIsJournalStream(STDOUT_FILENO) says that text printed for the user
+// would land in the journal as well (a second, field-less copy of a logged line).
+bool FdIsJournalStream(int fd);
+
 // The test behind JournalAvailable(): `journal_stream` is $JOURNAL_STREAM ("<dev>:<inode>", may
 // be null), compared with the device and inode of the fd in question.
 bool JournalStreamMatches(const char* journal_stream, dev_t dev, ino_t ino);
