@@ -15,12 +15,13 @@ auto EnvFrom(const std::map<std::string, std::string>& env) {
 }
 
 TEST(UnitFailureTest, TakesTheResultFromMonitorVariables) {
-  auto info = FailureFromMonitorEnv("mysql-backup@monthly.service",
-                                    EnvFrom({{"MONITOR_SERVICE_RESULT", "signal"},
-                                             {"MONITOR_EXIT_CODE", "killed"},
-                                             {"MONITOR_EXIT_STATUS", "KILL"},
-                                             {"MONITOR_INVOCATION_ID", "0123456789abcdef0123456789abcdef"},
-                                             {"MONITOR_UNIT", "mysql-backup@monthly.service"}}));
+  auto info =
+      FailureFromMonitorEnv("mysql-backup@monthly.service",
+                            EnvFrom({{"MONITOR_SERVICE_RESULT", "signal"},
+                                     {"MONITOR_EXIT_CODE", "killed"},
+                                     {"MONITOR_EXIT_STATUS", "KILL"},
+                                     {"MONITOR_INVOCATION_ID", "0123456789abcdef0123456789abcdef"},
+                                     {"MONITOR_UNIT", "mysql-backup@monthly.service"}}));
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->unit, "mysql-backup@monthly.service");
   EXPECT_EQ(info->service_result, "signal");

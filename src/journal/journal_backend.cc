@@ -28,8 +28,7 @@ bool IsValidJournalFieldName(std::string_view name) {
   return true;
 }
 
-void JournalBackend::Write(Priority priority, const std::string& message,
-                           const LogFields& fields) {
+void JournalBackend::Write(Priority priority, const std::string& message, const LogFields& fields) {
   std::vector<std::string> items;
   items.reserve(fields.size() + 3);
   items.push_back("MESSAGE=" + message);
@@ -56,8 +55,8 @@ bool JournalStreamMatches(const char* journal_stream, dev_t dev, ino_t ino) {
   uintmax_t want_dev = 0;
   uintmax_t want_ino = 0;
   int consumed = 0;
-  if (std::sscanf(journal_stream, "%" SCNuMAX ":%" SCNuMAX "%n", &want_dev, &want_ino,
-                  &consumed) != 2 ||
+  if (std::sscanf(journal_stream, "%" SCNuMAX ":%" SCNuMAX "%n", &want_dev, &want_ino, &consumed) !=
+          2 ||
       journal_stream[consumed] != '\0') {
     return false;
   }

@@ -24,7 +24,7 @@ inline constexpr char kMessageUnitFailureNotified[] = "7ab84dcf5b2a4fada47b436b1
 
 // Every id above, for the test that checks each has a catalog entry.
 inline constexpr const char* kAllMessageIds[] = {
-    kMessageBackupSucceeded,    kMessageBackupFailed,       kMessageCleanupDone,
+    kMessageBackupSucceeded,   kMessageBackupFailed,      kMessageCleanupDone,
     kMessageRestoreTestPassed, kMessageRestoreTestFailed, kMessageUnitFailureNotified,
 };
 

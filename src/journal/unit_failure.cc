@@ -1,5 +1,6 @@
 #include "journal/unit_failure.h"
 
+#include <string.h>  // sigabbrev_np
 #include <sys/wait.h>
 #include <systemd/sd-bus.h>
 #include <systemd/sd-journal.h>
@@ -8,7 +9,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <string.h>  // sigabbrev_np
 #include <ctime>
 #include <memory>
 
@@ -121,8 +121,7 @@ void ReadFromManager(UnitFailureInfo& info) {
   sd_bus* raw = nullptr;
   int r = sd_bus_open_system(&raw);
   if (r < 0) {
-    info.warnings.push_back(std::string("Cannot reach the service manager: ") +
-                            std::strerror(-r));
+    info.warnings.push_back(std::string("Cannot reach the service manager: ") + std::strerror(-r));
     return;
   }
   BusPtr bus(raw);
