@@ -2,6 +2,8 @@
 
 #include "cli/backup_action.h"
 #include "cli/cleanup_action.h"
+#include "cli/inspect_actions.h"
+#include "cli/restore_action.h"
 
 namespace mysql_backup {
 
@@ -14,9 +16,9 @@ Status NotYet(const RunContext&) {
 constexpr ActionSpec kActions[] = {
     {Action::kBackup, nullptr, true, &RunBackupAction},
     {Action::kCleanup, "cleanup", false, &RunCleanupAction},
-    {Action::kList, "list", false, &NotYet},
-    {Action::kVerify, "verify", false, &NotYet},
-    {Action::kRestore, "restore", false, &NotYet},
+    {Action::kList, "list", false, &RunListAction},
+    {Action::kVerify, "verify", false, &RunVerifyAction},
+    {Action::kRestore, "restore", false, &RunRestoreAction},
     {Action::kRestoreTest, "restore-test", false, &NotYet},
     {Action::kTestNotification, "notify", false, &NotYet},
     {Action::kNotifyFailure, "notify", false, &NotYet},
