@@ -2,6 +2,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/cleanup_action.h"
+#include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
 #include "cli/restore_action.h"
 
@@ -22,7 +23,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kRestoreTest, "restore-test", false, &NotYet},
     {Action::kTestNotification, "notify", false, &NotYet},
     {Action::kNotifyFailure, "notify", false, &NotYet},
-    {Action::kDaemon, "daemon", false, &NotYet},
+    {Action::kDaemon, "daemon", false, &RunDaemonAction},
 };
 
 }  // namespace
