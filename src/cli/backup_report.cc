@@ -16,19 +16,18 @@ void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& o) {
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);
   ctx.logger.Log(Priority::kNotice, line,
-                 {{"BACKUP_TYPE", std::string(BackupTypeName(o.type))},
-                  {"MESSAGE_ID", kMessageBackupSucceeded},
+                 {{"MESSAGE_ID", kMessageBackupSucceeded},
                   {"BACKUP_FILE", o.path},
                   {"BACKUP_SIZE", std::to_string(o.size)},
                   {"BACKUP_SHA256", o.sha256},
                   {"BACKUP_DURATION_USEC", std::to_string(o.duration_usec)}});
 }
 
-void ReportBackupFailure(const RunContext& ctx, BackupType type, const Status& status) {
+void ReportBackupFailure(const RunContext& ctx, [[maybe_unused]] BackupType type,
+                         const Status& status) {
   std::string line = status.ToString();
   ctx.logger.Log(Priority::kError, line,
-                 {{"BACKUP_TYPE", std::string(BackupTypeName(type))},
-                  {"MESSAGE_ID", kMessageBackupFailed},
+                 {{"MESSAGE_ID", kMessageBackupFailed},
                   {"BACKUP_ERROR", std::string(ErrorKindName(status.kind()))},
                   {"BACKUP_EXIT_STATUS", std::to_string(status.exit_code())}});
   if (!status.detail().empty()) ctx.logger.Error(status.detail());
