@@ -1,6 +1,7 @@
 #include "cli/actions.h"
 
 #include "cli/backup_action.h"
+#include "cli/backup_report.h"
 #include "cli/cleanup_action.h"
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
@@ -21,7 +22,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kVerify, "verify", false, &RunVerifyAction},
     {Action::kRestore, "restore", false, &RunRestoreAction},
     {Action::kRestoreTest, "restore-test", false, &NotYet},
-    {Action::kTestNotification, "notify", false, &NotYet},
+    {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
     {Action::kNotifyFailure, "notify", false, &NotYet},
     {Action::kDaemon, "daemon", false, &RunDaemonAction},
 };
