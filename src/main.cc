@@ -95,8 +95,9 @@ int Run(int argc, char** argv) {
   RunContext ctx{*options, *config, logger, &g_cancel};
   Status s = spec->run(ctx);
   if (!s.ok() && !spec->reports_own_failure) {
-    logger.Log(Priority::kError, s.ToString(),
-               {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}});
+    LogFields fields = {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}};
+    if (spec->failure_message_id) fields.emplace_back("MESSAGE_ID", spec->failure_message_id);
+    logger.Log(Priority::kError, s.ToString(), fields);
     if (!s.detail().empty()) logger.Error(s.detail());
   }
   return s.exit_code();

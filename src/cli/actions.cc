@@ -1,8 +1,12 @@
 #include "cli/actions.h"
 
 #include "cli/backup_action.h"
+#include "cli/backup_report.h"
 #include "cli/cleanup_action.h"
+#include "cli/daemon_action.h"
+#include "cli/inspect_actions.h"
 #include "cli/notify_failure_action.h"
+#include "cli/restore_action.h"
 
 namespace mysql_backup {
 
@@ -15,13 +19,13 @@ Status NotYet(const RunContext&) {
 constexpr ActionSpec kActions[] = {
     {Action::kBackup, nullptr, true, &RunBackupAction},
     {Action::kCleanup, "cleanup", false, &RunCleanupAction},
-    {Action::kList, "list", false, &NotYet},
-    {Action::kVerify, "verify", false, &NotYet},
-    {Action::kRestore, "restore", false, &NotYet},
+    {Action::kList, "list", false, &RunListAction},
+    {Action::kVerify, "verify", false, &RunVerifyAction},
+    {Action::kRestore, "restore", false, &RunRestoreAction},
     {Action::kRestoreTest, "restore-test", false, &NotYet},
-    {Action::kTestNotification, "notify", false, &NotYet},
+    {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
     {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
-    {Action::kDaemon, "daemon", false, &NotYet},
+    {Action::kDaemon, "daemon", false, &RunDaemonAction},
 };
 
 }  // namespace

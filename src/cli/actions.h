@@ -18,6 +18,8 @@ struct ActionSpec {
   // Whether the action logs its own failures (each backup type reports its own end).
   bool reports_own_failure;
   Status (*run)(const RunContext& ctx);
+  // MESSAGE_ID of the journal entry main.cc writes when the action fails (null: none).
+  const char* failure_message_id = nullptr;
 };
 
 // Null for kHelp/kVersion, which need no config.

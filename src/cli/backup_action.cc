@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <set>
 #include <thread>
 
 #include "dump/dump_pipeline.h"
@@ -158,7 +159,9 @@ Status RunBackupAction(const RunContext& ctx) {
     types.push_back(*ParseBackupType(ctx.options.backup_type));
   }
   Status first_failure;
+  std::set<std::string> just_made;  // never deleted by the cleanup that follows
   auto fail = [&](BackupType type, Status s) {
+    ctx.logger.SetCommonField("BACKUP_TYPE", std::string(BackupTypeName(type)));
     ReportBackupFailure(ctx, type, s);
     if (first_failure.ok()) first_failure = s;
   };
@@ -189,6 +192,8 @@ Status RunBackupAction(const RunContext& ctx) {
       fail(type, Status(ErrorKind::kProcess, "Interrupted by a signal before it started"));
       continue;
     }
+    // With --backup-type all, each type's entries carry their own BACKUP_TYPE.
+    ctx.logger.SetCommonField("BACKUP_TYPE", std::string(BackupTypeName(type)));
     ctx.logger.Info("Starting " + std::string(BackupTypeName(type)) + " backup of database '" +
                     ctx.config.database_name + "'");
     auto outcome = TakeBackupLocked(ctx, type);
@@ -200,9 +205,11 @@ Status RunBackupAction(const RunContext& ctx) {
       continue;
     }
     ReportBackupSuccess(ctx, *outcome);
+    just_made.insert(outcome->path);
   }
   if (ctx.options.cleanup_after_backup) {
-    Status c = RunCleanupLocked(ctx);
+    ctx.logger.SetCommonField("BACKUP_TYPE", "cleanup");
+    Status c = RunCleanupLocked(ctx, just_made);
     if (first_failure.ok()) first_failure = c;
   }
   return first_failure;

@@ -11,6 +11,10 @@ namespace mysql_backup {
 void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& outcome);
 void ReportBackupFailure(const RunContext& ctx, BackupType type, const Status& status);
 
+// --test-notification: one test mail; kNotification (75) with the server's answer when it
+// cannot be sent, kConfiguration when notifications are disabled.
+Status RunTestNotificationAction(const RunContext& ctx);
+
 }  // namespace mysql_backup
 
 #endif  // MYSQL_BACKUP_CLI_BACKUP_REPORT_H_

@@ -1,6 +1,6 @@
 // --notify-failure UNIT: run by mysql-backup-notify@.service when a mysql-backup unit failed.
-// Collects the failed run's result and journal lines (journal/unit_failure.h) and reports them.
-// Until the mail module lands, the report is logged as what would be sent.
+// Collects the failed run's result and journal lines (journal/unit_failure.h), logs them, and
+// mails them when notifications are enabled.
 #ifndef MYSQL_BACKUP_CLI_NOTIFY_FAILURE_ACTION_H_
 #define MYSQL_BACKUP_CLI_NOTIFY_FAILURE_ACTION_H_
 
@@ -12,10 +12,11 @@
 
 namespace mysql_backup {
 
-// The subject and body of the failure report, for the mail.
-std::string UnitFailureSubject(const UnitFailureInfo& info, const std::string& hostname);
-std::string UnitFailureBody(const UnitFailureInfo& info);
+// The report as logged in the notify unit's journal: the result, then the run's lines.
+std::string UnitFailureText(const UnitFailureInfo& info);
 
+// Errors: kUsage for an invalid unit name; kNotification (75) when the mail cannot be sent.
+// With notifications disabled the failure is only logged, and that is success.
 Status RunNotifyFailureAction(const RunContext& ctx);
 
 }  // namespace mysql_backup

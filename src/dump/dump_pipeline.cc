@@ -157,7 +157,7 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   if (!exit.ok()) return exit.status();
   if (!exit->success()) {
     ErrorKind kind = ClassifyClientFailure(err_text);
-    std::string first_line = err_text.substr(0, err_text.find('\n'));
+    std::string first_line = ClientErrorLine(err_text);
     std::string message = BaseName(program) + " failed (" + exit->ToString() + ")";
     if (!first_line.empty()) message += ": " + first_line;
     return Status(kind, message).SetDetail(err_text);

@@ -88,6 +88,10 @@ std::vector<std::string> DumpCommand(const std::string& program,
 }
 
 ErrorKind ClassifyClientFailure(const std::string& stderr_text) {
+  // "ERROR 1044 (42000) at line 3: ..." is a statement the server refused after a successful
+  // login: the load failed, the connection did not.
+  static const std::regex kStatement(R"(ERROR \d+ \(\w+\) at line \d+)");
+  if (std::regex_search(stderr_text, kStatement)) return ErrorKind::kProcess;
   // Server error codes: 1044/1045 access denied, 1049 unknown database, 2002/2003/2005/2006/
   // 2013 cannot connect / lost connection, 1130 host not allowed, 1698 access denied (unix auth).
   static const std::regex kConnection(
@@ -97,6 +101,26 @@ ErrorKind ClassifyClientFailure(const std::string& stderr_text) {
     return ErrorKind::kConnection;
   }
   return ErrorKind::kProcess;
+}
+
+std::string ClientErrorLine(const std::string& stderr_text) {
+  std::string fallback;
+  size_t pos = 0;
+  while (pos < stderr_text.size()) {
+    size_t nl = stderr_text.find('\n', pos);
+    if (nl == std::string::npos) nl = stderr_text.size();
+    std::string line = stderr_text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.rfind("ERROR", 0) == 0 || line.find("Got error") != std::string::npos ||
+        line.find("error:") != std::string::npos) {
+      return line;
+    }
+    if (fallback.empty() && !line.empty() && line.rfind("----", 0) != 0 &&
+        line.find("Warning") == std::string::npos) {
+      fallback = line;
+    }
+  }
+  return fallback;
 }
 
 }  // namespace mysql_backup

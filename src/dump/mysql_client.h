@@ -37,6 +37,10 @@ std::vector<std::string> DumpCommand(const std::string& program,
 // database are kConnection (69); everything else kProcess (70).
 ErrorKind ClassifyClientFailure(const std::string& stderr_text);
 
+// The line of a client's stderr that says what went wrong ("ERROR 1044 (42000) at line 1:
+// Access denied ..."), without the echoed statement the client prints around it.
+std::string ClientErrorLine(const std::string& stderr_text);
+
 }  // namespace mysql_backup
 
 #endif  // MYSQL_BACKUP_DUMP_MYSQL_CLIENT_H_
