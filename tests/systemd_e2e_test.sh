@@ -43,6 +43,8 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# meson's timeout sends SIGTERM: still stop the machine.
+trap 'exit 143' TERM INT
 
 step "boot"
 "$container" build-rootfs

@@ -146,10 +146,26 @@ run_in() {
     LANG=C.UTF-8 TERM=dumb SYSTEMD_PAGER= SYSTEMD_COLORS=0 "$@"
 }
 
+# Removes what machines of earlier, killed runs left behind: a dead nspawn's overlay and files.
+collect_stale_machines() {
+  local d pid
+  for d in "$MACHINES_DIR"/*/; do
+    [[ -d $d ]] || continue
+    pid=$(cat "$d/nspawn.pid" 2>/dev/null) || pid=""
+    # Without a pid file the machine may be booting right now in another run: give it time.
+    if [[ -z $pid ]] && (($(date +%s) - $(stat -c %Y "$d") < 300)); then continue; fi
+    if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
+      log "removing stale machine $(basename "$d")"
+      cmd_stop "$(basename "$d")" || true
+    fi
+  done
+}
+
 cmd_boot() {
   local name=$1 dir root
   [[ $(id -u) -eq 0 ]] || die "boot needs root"
   dir=$(machine_dir "$name")
+  collect_stale_machines
   [[ -d $ROOTFS ]] || cmd_build_rootfs
   if [[ -e $dir ]]; then cmd_stop "$name" 2>/dev/null || true; fi
   mkdir -p "$dir/upper" "$dir/work" "$dir/root"
