@@ -55,11 +55,6 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>
 
 }  // namespace
 
-std::string BinaryPath() {
-  const char* bin = std::getenv("MYSQL_BACKUP_BIN");
-  return bin ? bin : "mysql-backup";
-}
-
 int WaitFor(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

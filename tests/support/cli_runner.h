@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "support/command.h"
+
 namespace mysql_backup::testing {
 
 struct CliResult {
@@ -15,9 +17,6 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-
-// The binary under test ($MYSQL_BACKUP_BIN, set by tests/meson.build).
-std::string BinaryPath();
 
 // Runs the binary with `args`; `env` entries ("NAME=value") are added to the environment.
 CliResult RunMysqlBackup(const std::vector<std::string>& args,
