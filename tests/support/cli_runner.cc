@@ -94,17 +94,6 @@ pid_t StartMysqlBackup(const std::vector<std::string>& args, const std::string& 
   return Spawn(argv, env, output_file, output_file);
 }
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "mysql-backup-test-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 void WriteTextFile(const std::string& path, const std::string& content, mode_t mode) {
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/command.h"
+#include "support/temp_dir.h"
 
 namespace mysql_backup::testing {
 
@@ -30,19 +31,6 @@ pid_t StartMysqlBackup(const std::vector<std::string>& args, const std::string& 
                        const std::vector<std::string>& env = {});
 // Waits for a pid started above; exit code as in CliResult.
 int WaitFor(pid_t pid);
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 void WriteTextFile(const std::string& path, const std::string& content, mode_t mode = 0600);
 std::string ReadTextFile(const std::string& path);
