@@ -55,11 +55,6 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::vector<std::string>
 
 }  // namespace
 
-std::string BinaryPath() {
-  const char* bin = std::getenv("MYSQL_BACKUP_BIN");
-  return bin ? bin : "mysql-backup";
-}
-
 int WaitFor(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -97,17 +92,6 @@ pid_t StartMysqlBackup(const std::vector<std::string>& args, const std::string& 
   std::vector<std::string> argv = {BinaryPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   return Spawn(argv, env, output_file, output_file);
-}
-
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "mysql-backup-test-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
 }
 
 void WriteTextFile(const std::string& path, const std::string& content, mode_t mode) {

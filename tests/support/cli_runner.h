@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "support/command.h"
+#include "support/temp_dir.h"
+
 namespace mysql_backup::testing {
 
 struct CliResult {
@@ -15,9 +18,6 @@ struct CliResult {
   std::string out;
   std::string err;
 };
-
-// The binary under test ($MYSQL_BACKUP_BIN, set by tests/meson.build).
-std::string BinaryPath();
 
 // Runs the binary with `args`; `env` entries ("NAME=value") are added to the environment.
 CliResult RunMysqlBackup(const std::vector<std::string>& args,
@@ -31,19 +31,6 @@ pid_t StartMysqlBackup(const std::vector<std::string>& args, const std::string& 
                        const std::vector<std::string>& env = {});
 // Waits for a pid started above; exit code as in CliResult.
 int WaitFor(pid_t pid);
-
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 void WriteTextFile(const std::string& path, const std::string& content, mode_t mode = 0600);
 std::string ReadTextFile(const std::string& path);

@@ -281,22 +281,6 @@ std::string SupportDir() {
   return std::string(root != nullptr ? root : ".") + "/tests/support";
 }
 
-TempDir::TempDir() {
-  const char* base = getenv("TMPDIR");
-  std::string pattern =
-      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/mysql-backup-test.XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    std::perror("mkdtemp");
-    std::abort();  // a test without its folder cannot do anything meaningful
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 Result<TestCa> MakeTestCa(const std::string& dir) {
   Status s = RunScript({SupportDir() + "/make_test_ca.sh", dir});
   if (!s.ok()) return s;

@@ -9,6 +9,8 @@
 
 #include <memory>
 #include <string>
+
+#include "support/temp_dir.h"
 #include <vector>
 
 #include "util/child_process.h"
@@ -16,18 +18,6 @@
 
 namespace mysql_backup::testing {
 
-// A fresh folder under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // The throwaway CA and server certificate (for 127.0.0.1 and localhost) in `dir`.
 struct TestCa {
