@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cli/output.h"
 #include "journal/message_ids.h"
 #include "journal/text_backends.h"
 #include "notify/mail_templates.h"
@@ -35,8 +36,7 @@ void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& o) {
   std::string line = std::string(BackupTypeName(o.type)) + " backup OK: " + o.path + " (" +
                      HumanSize(o.size) + ", " + std::to_string(o.size) + " bytes) sha256 " +
                      o.sha256 + " in " + duration;
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
+  PrintResultLine(line);
   ctx.logger.Log(Priority::kNotice, line,
                  {{"MESSAGE_ID", kMessageBackupSucceeded},
                   {"BACKUP_FILE", o.path},
@@ -83,7 +83,7 @@ Status RunTestNotificationAction(const RunContext& ctx) {
   if (!s.ok()) return s;
   std::string line = "Test mail sent via " + notify::DescribeTransport(n) + " to " +
                      std::to_string(n.recipients.size()) + " recipient(s)";
-  std::printf("%s\n", line.c_str());
+  PrintResultLine(line);
   ctx.logger.Info(line);
   return Status::Ok();
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "cli/backup_action.h"
+#include "cli/output.h"
 #include "journal/message_ids.h"
 #include "retention/retention.h"
 #include "storage/backup_dir.h"
@@ -18,8 +19,7 @@ namespace {
 
 void Say(const RunContext& ctx, const std::string& line) {
   // The list of deletions is the command's output: stdout, and the log.
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
+  PrintResultLine(line);
   ctx.logger.Info(line);
 }
 
@@ -91,7 +91,7 @@ Status RunCleanupLocked(const RunContext& ctx, const std::set<std::string>& keep
       dry ? "Cleanup (dry run): would delete " + std::to_string(deleted) + " backup(s), freeing " +
                 HumanSize(freed)
           : "Cleanup: deleted " + std::to_string(deleted) + " backup(s), freed " + HumanSize(freed);
-  std::printf("%s\n", summary.c_str());
+  PrintResultLine(summary);
   ctx.logger.Log(Priority::kNotice, summary,
                  {{"MESSAGE_ID", kMessageCleanupDone},
                   {"CLEANUP_DELETED", std::to_string(deleted)},

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/backup_action.h"
+#include "cli/output.h"
 #include "dump/verify.h"
 #include "storage/backup_dir.h"
 #include "util/file_util.h"
@@ -90,12 +91,12 @@ Status RunVerifyAction(const RunContext& ctx) {
     Result<StreamCheck> check =
         compression.ok() ? VerifyBackupFile(path, *compression) : Result<StreamCheck>(compression.status());
     if (check.ok()) {
-      std::printf("OK      %s\n", path.c_str());
+      PrintResultLine("OK      " + path);
       ctx.logger.Info("Verified '" + path + "': OK", {{"BACKUP_FILE", path},
                                                       {"BACKUP_SHA256", check->sha256}});
     } else {
       ++failed;
-      std::printf("FAILED  %s: %s\n", path.c_str(), check.status().ToString().c_str());
+      PrintResultLine("FAILED  " + path + ": " + check.status().ToString());
       ctx.logger.Error("Verification of '" + path + "' failed: " + check.status().ToString(),
                        {{"BACKUP_FILE", path},
                         {"BACKUP_ERROR", std::string(ErrorKindName(check.status().kind()))}});

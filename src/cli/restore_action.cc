@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/backup_action.h"
+#include "cli/output.h"
 #include "cli/inspect_actions.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
@@ -84,7 +85,7 @@ Status RunRestoreAction(const RunContext& ctx) {
   char line[512];
   std::snprintf(line, sizeof line, "Restored '%s' into database '%s' in %.1f s", path.c_str(),
                 target.c_str(), secs);
-  std::printf("%s\n", line);
+  PrintResultLine(line);
   ctx.logger.Log(Priority::kNotice, line, {{"BACKUP_FILE", path}});
   return Status::Ok();
 }

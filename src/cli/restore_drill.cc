@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli/backup_action.h"
+#include "cli/output.h"
 #include "cli/inspect_actions.h"
 #include "cli/restore_action.h"
 #include "dump/sha256.h"
@@ -235,7 +236,7 @@ Status RunRestoreTestAction(const RunContext& ctx) {
                   "routines, triggers and events as the dump holds them (%.1f s)",
                   path.c_str(), tables->size(), static_cast<unsigned long long>(rows_total),
                   object_count, secs);
-    std::printf("%s\n", summary);
+    PrintResultLine(summary);
     ctx.logger.Log(Priority::kNotice, summary,
                    {{"MESSAGE_ID", kMessageRestoreTestPassed}, {"BACKUP_FILE", path}});
     return Status::Ok();
