@@ -109,6 +109,16 @@ class ConfigReader {
     return Status::Ok();
   }
 
+  // Whether the file itself holds a password (not a password_file or a credential).
+  bool HoldsPassword() const {
+    for (const auto& s : sections_) {
+      for (const auto& e : s.entries) {
+        if (e.key == "password" && !e.value.empty()) return true;
+      }
+    }
+    return false;
+  }
+
   void CollectPercentWarnings(std::vector<std::string>* warnings) const {
     for (const auto& s : sections_) {
       for (const auto& e : s.entries) {
@@ -361,8 +371,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   r.CollectPercentWarnings(&c.warnings);
   struct stat st;
-  bool has_secret = !c.database.password.empty() || !c.notification.password.empty();
-  if (has_secret && stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
+  if (r.HoldsPassword() && stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
     c.warnings.push_back("'" + path + "' holds a password and is readable by every user; run: " +
                          "chmod 0640 '" + path + "'");
   }
