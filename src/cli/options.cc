@@ -99,7 +99,8 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       if (!found.ok()) return found.status();
       spec = *found;
       if (arg.size() > 2) {
-        value = arg.substr(2);
+        // argparse reads "-c=F" as "-c F", not as the file "=F".
+        value = arg.substr(arg[2] == '=' ? 3 : 2);
         has_inline_value = true;
       }
     } else {

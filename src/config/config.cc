@@ -109,6 +109,16 @@ class ConfigReader {
     return Status::Ok();
   }
 
+  // Whether the file itself holds a password (not a password_file or a credential).
+  bool HoldsPassword() const {
+    for (const auto& s : sections_) {
+      for (const auto& e : s.entries) {
+        if (e.key == "password" && !e.value.empty()) return true;
+      }
+    }
+    return false;
+  }
+
   void CollectPercentWarnings(std::vector<std::string>* warnings) const {
     for (const auto& s : sections_) {
       for (const auto& e : s.entries) {
@@ -198,6 +208,39 @@ Status ReadConnection(const ConfigReader& r, const std::string& section, bool us
   return Status::Ok();
 }
 
+// Options that would send our password elsewhere or write the dump somewhere we do not read
+// (an empty stdout would then be stored as a backup). mysqldump's option parser (my_getopt)
+// takes any unique prefix of a long option, in any case, with '_' for '-' and an optional
+// "loose-" in front, and clusters of short options ("-Br FILE"), so every such spelling is
+// caught. A prefix that mysqldump would find ambiguous is an error there anyway.
+bool IsForbiddenDumpOption(std::string_view word) {
+  static constexpr std::string_view kLong[] = {"defaults-file", "defaults-extra-file",
+                                               "result-file", "password", "tab"};
+  static constexpr std::string_view kShort = "prT";
+  // After one of these, the rest of a cluster is its value ("-hprod" is the host "prod").
+  static constexpr std::string_view kShortWithValue = "#hPSuw";
+  if (word.size() > 2 && word.substr(0, 2) == "--") {
+    std::string_view body = word.substr(2);
+    std::string name(body.substr(0, body.find('=')));
+    for (char& c : name) {
+      c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (name.rfind("loose-", 0) == 0) name.erase(0, 6);
+    if (name.empty()) return false;
+    for (std::string_view f : kLong) {
+      if (f.substr(0, name.size()) == name) return true;
+    }
+    return false;
+  }
+  if (word.size() >= 2 && word[0] == '-' && word[1] != '-') {
+    for (char c : word.substr(1)) {
+      if (kShort.find(c) != std::string_view::npos) return true;
+      if (kShortWithValue.find(c) != std::string_view::npos) return false;
+    }
+  }
+  return false;
+}
+
 Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
   const std::string sec = "backup";
   Status s = r.String(sec, "backup_dir", &b->backup_dir);
@@ -212,15 +255,10 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
   auto words = ShellSplit(b->mysqldump_options);
   if (!words.ok()) return r.Error(sec, "mysqldump_options", words.status().message());
   for (const auto& w : *words) {
-    // These would send our password elsewhere or write the dump somewhere we do not read.
-    for (const char* forbidden : {"--defaults-file", "--defaults-extra-file", "--result-file",
-                                  "-r", "--password", "-p", "--tab", "-T"}) {
-      std::string f = forbidden;
-      if (w == f || w.rfind(f + "=", 0) == 0 || (f.size() == 2 && w.rfind(f, 0) == 0)) {
-        return r.Error(sec, "mysqldump_options",
-                       "option '" + w + "' cannot be used here: mysql-backup sets the " +
-                           "credentials and the output itself");
-      }
+    if (IsForbiddenDumpOption(w)) {
+      return r.Error(sec, "mysqldump_options",
+                     "option '" + w + "' cannot be used here: mysql-backup sets the " +
+                         "credentials and the output itself");
     }
   }
   if (const IniEntry* e = r.Get(sec, "compression"); e != nullptr && !e->value.empty()) {
@@ -333,8 +371,7 @@ Result<Config> LoadConfig(const std::string& path) {
 
   r.CollectPercentWarnings(&c.warnings);
   struct stat st;
-  bool has_secret = !c.database.password.empty() || !c.notification.password.empty();
-  if (has_secret && stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
+  if (r.HoldsPassword() && stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
     c.warnings.push_back("'" + path + "' holds a password and is readable by every user; run: " +
                          "chmod 0640 '" + path + "'");
   }

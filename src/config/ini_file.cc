@@ -71,9 +71,12 @@ Result<std::vector<IniSection>> ParseIni(std::string_view text, const std::strin
     current = nullptr;
 
     if (stripped.front() == '[') {
-      size_t close = stripped.find(']');
-      if (close == std::string_view::npos) {
-        return ParseError(origin, line_no, "section header without ']': " + std::string(stripped));
+      // configparser's header pattern is "\[(.+)\]": greedy, so the name runs to the last ']'
+      // ("[a]b]" is section "a]b"), and "[]" is no header at all.
+      size_t close = stripped.rfind(']');
+      if (close == std::string_view::npos || close == 1) {
+        return ParseError(origin, line_no,
+                          "expected '[section]', got '" + std::string(stripped) + "'");
       }
       std::string name(stripped.substr(1, close - 1));
       for (const auto& s : sections) {

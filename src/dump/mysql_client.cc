@@ -13,11 +13,19 @@ namespace mysql_backup {
 
 namespace {
 
+// The option file is read line by line, so a newline must be written as the escape "\n"
+// (which the client's parser turns back into a newline), or it would end the value.
 std::string Quote(const std::string& value) {
   std::string out = "\"";
   for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    out += c;
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      if (c == '\\' || c == '"') out += '\\';
+      out += c;
+    }
   }
   out += '"';
   return out;

@@ -16,7 +16,8 @@ namespace mysql_backup {
 inline constexpr int kOptionFileChildFd = 3;
 
 // The [client] option file text for `conn`, values quoted and escaped so that any password
-// survives: inside double quotes, '\' and '"' are escaped with a backslash.
+// survives: inside double quotes, '\' and '"' are escaped with a backslash, newline and carriage
+// return are written as \n and \r.
 std::string ClientOptionFile(const ConnectionConfig& conn);
 
 // A pipe already holding `content`, write end closed: its read end is for the child.

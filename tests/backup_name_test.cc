@@ -1,0 +1,153 @@
+// BackupFileName and ParseBackupFileName are exact inverses, and nothing that is not one of our
+// names parses: cleanup deletes only what parses. Epoch values were computed with Python's
+// calendar.timegm.
+#include "storage/backup_name.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mysql_backup {
+namespace {
+
+TEST(BackupNameTest, FormatsAndParsesEveryKindOfName) {
+  static const struct {
+    const char* database;
+    BackupType type;
+    std::time_t created;
+    Compression compression;
+    const char* file_name;
+  } kCases[] = {
+      {"shop", BackupType::kDaily, 1795737603, Compression::kGzip,
+       "shop-daily-20261127T000003Z.sql.gz"},
+      {"shop", BackupType::kWeekly, 1795737603, Compression::kGzip,
+       "shop-weekly-20261127T000003Z.sql.gz"},
+      {"shop", BackupType::kMonthly, 1795737603, Compression::kZstd,
+       "shop-monthly-20261127T000003Z.sql.zst"},
+      // Database names may contain '-' and even the type words.
+      {"my-shop", BackupType::kDaily, 1795737603, Compression::kGzip,
+       "my-shop-daily-20261127T000003Z.sql.gz"},
+      {"daily", BackupType::kDaily, 1795737603, Compression::kGzip,
+       "daily-daily-20261127T000003Z.sql.gz"},
+      {"weekly-daily", BackupType::kMonthly, 1795737603, Compression::kGzip,
+       "weekly-daily-monthly-20261127T000003Z.sql.gz"},
+      {"shop-daily-20261127T000003Z", BackupType::kWeekly, 1795737603, Compression::kGzip,
+       "shop-daily-20261127T000003Z-weekly-20261127T000003Z.sql.gz"},
+      {"a", BackupType::kDaily, 0, Compression::kGzip, "a-daily-19700101T000000Z.sql.gz"},
+      {"Shop_DB.1", BackupType::kDaily, 1767225600, Compression::kGzip,
+       "Shop_DB.1-daily-20260101T000000Z.sql.gz"},
+      // Leap day and the last second of a year.
+      {"shop", BackupType::kDaily, 1835481599, Compression::kZstd,
+       "shop-daily-20280229T235959Z.sql.zst"},
+      {"shop", BackupType::kDaily, 1798761599, Compression::kGzip,
+       "shop-daily-20261231T235959Z.sql.gz"},
+      // Past 2038 (time_t is 64 bits on our targets).
+      {"shop", BackupType::kDaily, 2147483648, Compression::kGzip,
+       "shop-daily-20380119T031408Z.sql.gz"},
+  };
+  for (const auto& c : kCases) {
+    BackupName name{c.database, c.type, c.created, c.compression};
+    EXPECT_EQ(BackupFileName(name), c.file_name);
+    auto parsed = ParseBackupFileName(c.file_name);
+    ASSERT_TRUE(parsed.has_value()) << c.file_name;
+    EXPECT_EQ(parsed->database, c.database) << c.file_name;
+    EXPECT_EQ(parsed->type, c.type) << c.file_name;
+    EXPECT_EQ(parsed->created, c.created) << c.file_name;
+    EXPECT_EQ(parsed->compression, c.compression) << c.file_name;
+  }
+}
+
+TEST(BackupNameTest, RejectsEverythingThatIsNotABackupName) {
+  static const char* const kNotBackups[] = {
+      "",
+      ".sql.gz",
+      "shop-daily-20261127T000003Z.sql.gz.sha256",
+      "shop-daily-20261127T000003Z.sql",
+      "shop-daily-20261127T000003Z.sql.gz.tmp",
+      "shop-daily-20261127T000003Z.sql.gz.partial",
+      "x-daily-20261127T000000Z.sql.gz.partial",
+      "shop-daily-20261127T000003Z.sql.bz2",
+      "shop-daily-20261127T000003Z.gz",
+      "shop-daily-20261127T000003Z.SQL.GZ",
+      "shop-hourly-20261127T000003Z.sql.gz",  // wrong type
+      "shop-Daily-20261127T000003Z.sql.gz",   // types are lower case
+      "shop-all-20261127T000003Z.sql.gz",     // 'all' is not a type on disk
+      "shop-cleanup-20261127T000003Z.sql.gz",
+      "shop-daily-20261331T000000Z.sql.gz",  // month 13
+      "shop-daily-20261100T000000Z.sql.gz",  // day 0
+      "shop-daily-20260230T000000Z.sql.gz",  // Feb 30
+      "shop-daily-20270229T000000Z.sql.gz",  // not a leap year
+      "shop-daily-20261127T240000Z.sql.gz",  // hour 24
+      "shop-daily-20261127T006000Z.sql.gz",  // minute 60
+      "shop-daily-20261127T000060Z.sql.gz",  // leap seconds do not round-trip
+      "shop-daily-20261127T000003.sql.gz",   // missing Z
+      "shop-daily-20261127T000003z.sql.gz",
+      "shop-daily-20261127 000003Z.sql.gz",
+      "shop-daily-2026112T7000003Z.sql.gz",
+      "shop-daily-2026-11-27T00:00:03Z.sql.gz",
+      "shop-daily-+0261127T000003Z.sql.gz",
+      "shop-daily-20261127T000003Z0.sql.gz",
+      "shop-daily20261127T000003Z.sql.gz",   // no dash before the stamp
+      "shop_daily-20261127T000003Z.sql.gz",  // no dash before the type
+      "-daily-20261127T000003Z.sql.gz",      // empty database
+      "daily-20261127T000003Z.sql.gz",
+      "20261127T000003Z.sql.gz",
+      "shop-daily-.sql.gz",
+  };
+  for (const char* name : kNotBackups) {
+    EXPECT_FALSE(ParseBackupFileName(name).has_value()) << "'" << name << "'";
+  }
+}
+
+TEST(BackupNameTest, TypeNamesRoundTrip) {
+  for (BackupType t : kAllBackupTypes) {
+    auto parsed = ParseBackupType(BackupTypeName(t));
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(*parsed, t);
+  }
+  EXPECT_EQ(BackupTypeName(BackupType::kDaily), "daily");
+  EXPECT_EQ(BackupTypeName(BackupType::kWeekly), "weekly");
+  EXPECT_EQ(BackupTypeName(BackupType::kMonthly), "monthly");
+  for (const char* bad : {"", "all", "Daily", "cleanup", "restore-test", "day"}) {
+    EXPECT_FALSE(ParseBackupType(bad).has_value()) << bad;
+  }
+}
+
+TEST(BackupNameTest, CompressionSuffixes) {
+  EXPECT_EQ(CompressionSuffix(Compression::kGzip), ".sql.gz");
+  EXPECT_EQ(CompressionSuffix(Compression::kZstd), ".sql.zst");
+  EXPECT_STREQ(kChecksumSuffix, ".sha256");
+}
+
+TEST(BackupNameTest, StampsAreUtcWhateverTheTimeZone) {
+  // meson pins TZ=UTC; the formatting must not depend on it, so try another zone too.
+  const char* old_tz = getenv("TZ");
+  std::string saved = old_tz ? old_tz : "";
+  setenv("TZ", "America/New_York", 1);
+  tzset();
+  EXPECT_EQ(FormatUtcStamp(1795737603), "20261127T000003Z");
+  EXPECT_EQ(FormatIsoUtc(1795737603), "2026-11-27T00:00:03Z");
+  EXPECT_EQ(ParseUtcStamp("20261127T000003Z"), std::optional<std::time_t>(1795737603));
+  if (old_tz) {
+    setenv("TZ", saved.c_str(), 1);
+  } else {
+    unsetenv("TZ");
+  }
+  tzset();
+}
+
+TEST(BackupNameTest, IsoStampForJson) {
+  EXPECT_EQ(FormatIsoUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoUtc(1835481599), "2028-02-29T23:59:59Z");
+}
+
+TEST(BackupNameTest, ParseUtcStampRejectsAnythingElse) {
+  for (const char* s :
+       {"", "20261127T000003", "20261127T000003ZZ", "2026112T000003Z", "20261127t000003Z",
+        "20261127T000003+", "00001127T000003Z", "2026-1127T000003Z"}) {
+    EXPECT_FALSE(ParseUtcStamp(s).has_value()) << s;
+  }
+}
+
+}  // namespace
+}  // namespace mysql_backup

@@ -1,0 +1,210 @@
+// ParseOptions accepts the old tool's argparse command lines unchanged and the contract's new
+// actions, and rejects every ambiguous or contradictory one with kUsage.
+#include "cli/options.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace mysql_backup {
+namespace {
+
+using Args = std::vector<std::string>;
+
+TEST(OptionsTest, AcceptsTheOldToolsCommandLines) {
+  static const struct {
+    Args args;
+    Action action;
+    const char* config_path;
+    const char* backup_type;
+    bool cleanup_after_backup;
+  } kCases[] = {
+      {{"--config", "F", "--backup-type", "daily"}, Action::kBackup, "F", "daily", false},
+      {{"--backup-type", "weekly", "--config", "F"}, Action::kBackup, "F", "weekly", false},
+      {{"-c", "F", "--backup-type", "monthly"}, Action::kBackup, "F", "monthly", false},
+      {{"-cF", "--backup-type", "all"}, Action::kBackup, "F", "all", false},
+      {{"-c=F", "--backup-type", "all"}, Action::kBackup, "F", "all", false},  // as argparse
+      {{"--config=F", "--backup-type=daily"}, Action::kBackup, "F", "daily", false},
+      {{"--config", "F", "--cleanup"}, Action::kCleanup, "F", "", false},
+      {{"--config", "F", "--daemon"}, Action::kDaemon, "F", "", false},
+      {{"--config", "F", "--test-notification"}, Action::kTestNotification, "F", "", false},
+      // argparse accepts unambiguous prefixes of long options.
+      {{"--conf", "F", "--backup", "daily"}, Action::kBackup, "F", "daily", false},
+      {{"--config", "F", "--backup-t=weekly"}, Action::kBackup, "F", "weekly", false},
+      {{"--config", "F", "--cl"}, Action::kCleanup, "F", "", false},
+      {{"--config", "F", "--dae"}, Action::kDaemon, "F", "", false},
+      {{"--config", "F", "--test"}, Action::kTestNotification, "F", "", false},
+      // The one allowed pair, in either order.
+      {{"-c", "F", "--backup-type", "daily", "--cleanup"}, Action::kBackup, "F", "daily", true},
+      {{"--cleanup", "--backup-type", "all"}, Action::kBackup, kDefaultConfigPath, "all", true},
+      // The config defaults; the old tool required it.
+      {{"--backup-type", "daily"}, Action::kBackup, kDefaultConfigPath, "daily", false},
+      // A later --config wins, as with argparse.
+      {{"-c", "A", "--config", "B", "--list"}, Action::kList, "B", "", false},
+  };
+  for (const auto& c : kCases) {
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    auto r = ParseOptions(c.args);
+    ASSERT_TRUE(r.ok()) << joined << ": " << r.status().ToString();
+    EXPECT_EQ(r->action, c.action) << joined;
+    EXPECT_EQ(r->config_path, c.config_path) << joined;
+    EXPECT_EQ(r->backup_type, c.backup_type) << joined;
+    EXPECT_EQ(r->cleanup_after_backup, c.cleanup_after_backup) << joined;
+  }
+}
+
+TEST(OptionsTest, UnitInstanceNamesWorkAsBackupType) {
+  // mysql-backup@cleanup.service and @restore-test.service pass their instance as the type.
+  auto cleanup = ParseOptions({"--backup-type", "cleanup"});
+  ASSERT_TRUE(cleanup.ok()) << cleanup.status().ToString();
+  EXPECT_EQ(cleanup->action, Action::kCleanup);
+  auto drill = ParseOptions({"--backup-type", "restore-test"});
+  ASSERT_TRUE(drill.ok()) << drill.status().ToString();
+  EXPECT_EQ(drill->action, Action::kRestoreTest);
+  EXPECT_TRUE(drill->files.empty());
+}
+
+TEST(OptionsTest, ParsesTheNewActions) {
+  auto list = ParseOptions({"--list", "--json"});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->action, Action::kList);
+  EXPECT_TRUE(list->json);
+
+  auto dry = ParseOptions({"--cleanup", "--dry-run"});
+  ASSERT_TRUE(dry.ok()) << dry.status().ToString();
+  EXPECT_EQ(dry->action, Action::kCleanup);
+  EXPECT_TRUE(dry->dry_run);
+
+  auto restore = ParseOptions({"--restore", "/b/x.sql.gz", "--target-database", "copy", "--force"});
+  ASSERT_TRUE(restore.ok()) << restore.status().ToString();
+  EXPECT_EQ(restore->action, Action::kRestore);
+  EXPECT_EQ(restore->files, Args{"/b/x.sql.gz"});
+  EXPECT_EQ(restore->target_database, "copy");
+  EXPECT_TRUE(restore->force);
+
+  auto notify = ParseOptions({"--notify-failure", "mysql-backup@daily.service"});
+  ASSERT_TRUE(notify.ok()) << notify.status().ToString();
+  EXPECT_EQ(notify->action, Action::kNotifyFailure);
+  EXPECT_EQ(notify->unit, "mysql-backup@daily.service");
+
+  auto version = ParseOptions({"--version"});
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version->action, Action::kVersion);
+}
+
+TEST(OptionsTest, VerifyCollectsEveryFollowingFile) {
+  auto r = ParseOptions({"--verify", "a", "b", "c", "--config", "F"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->action, Action::kVerify);
+  EXPECT_EQ(r->files, (Args{"a", "b", "c"}));
+  EXPECT_EQ(r->config_path, "F");
+
+  auto all = ParseOptions({"--verify"});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->action, Action::kVerify);
+  EXPECT_TRUE(all->files.empty());
+
+  auto inline_value = ParseOptions({"--verify=a", "b"});
+  ASSERT_TRUE(inline_value.ok()) << inline_value.status().ToString();
+  EXPECT_EQ(inline_value->files, (Args{"a", "b"}));
+}
+
+TEST(OptionsTest, RestoreTestTakesAnOptionalFile) {
+  auto newest = ParseOptions({"--restore-test", "-c", "F"});
+  ASSERT_TRUE(newest.ok()) << newest.status().ToString();
+  EXPECT_EQ(newest->action, Action::kRestoreTest);
+  EXPECT_TRUE(newest->files.empty());
+  EXPECT_EQ(newest->config_path, "F");
+
+  auto named = ParseOptions({"--restore-test", "/b/daily/x.sql.gz"});
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_EQ(named->action, Action::kRestoreTest);
+  EXPECT_EQ(named->files, Args{"/b/daily/x.sql.gz"});
+
+  auto at_end = ParseOptions({"-c", "F", "--restore-test"});
+  ASSERT_TRUE(at_end.ok()) << at_end.status().ToString();
+  EXPECT_TRUE(at_end->files.empty());
+}
+
+TEST(OptionsTest, HelpWinsOverEverythingElse) {
+  for (const Args& args :
+       {Args{"--help"}, Args{"-h"}, Args{"--he"}, Args{"--backup-type", "daily", "--help"},
+        Args{"--cleanup", "--list", "-h"}, Args{"--help", "--version"},
+        Args{"--dry-run", "--help"}}) {
+    auto r = ParseOptions(args);
+    ASSERT_TRUE(r.ok()) << args[0] << ": " << r.status().ToString();
+    EXPECT_EQ(r->action, Action::kHelp) << args[0];
+  }
+}
+
+TEST(OptionsTest, VersionWinsOverOtherActions) {
+  auto r = ParseOptions({"--cleanup", "--list", "--version"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->action, Action::kVersion);
+}
+
+TEST(OptionsTest, RejectsBadCommandLinesAsUsageErrors) {
+  static const struct {
+    Args args;
+    const char* expected_in_message;
+  } kCases[] = {
+      {{}, "no action"},
+      {{"--config", "F"}, "no action"},
+      {{"--cleanup", "--list"}, "one action per run"},
+      {{"--backup-type", "daily", "--daemon"}, "one action per run"},
+      {{"--backup-type", "daily", "--backup-type", "weekly"}, "one action per run"},
+      {{"--backup-type", "cleanup", "--list"}, "one action per run"},
+      {{"--verify", "--restore-test"}, "one action per run"},
+      {{"--backup-type", "daily", "--cleanup", "--list"}, "one action per run"},
+      {{"--dry-run"}, "no action"},
+      {{"--list", "--dry-run"}, "--dry-run goes with --cleanup"},
+      {{"--backup-type", "daily", "--dry-run"}, "--dry-run goes with --cleanup"},
+      {{"--cleanup", "--json"}, "--json goes with --list"},
+      {{"--restore", "x.sql.gz"}, "--restore needs --target-database"},
+      {{"--restore", "x.sql.gz", "--target-database="}, "--restore needs --target-database"},
+      {{"--cleanup", "--target-database", "x"}, "go with --restore"},
+      {{"--cleanup", "--force"}, "go with --restore"},
+      {{"--restore-test", "a", "b"}, "unexpected argument 'b'"},
+      {{"--backup-type", "hourly"}, "--backup-type must be daily, weekly, monthly or all"},
+      {{"--backup-type", "Daily"}, "--backup-type must be"},
+      {{"--backup-type"}, "needs a value"},
+      {{"-c"}, "needs a value"},
+      {{"--config"}, "needs a value"},
+      {{"--bogus"}, "unknown option '--bogus'"},
+      {{"-x"}, "unknown option '-x'"},
+      {{"--re", "x"}, "ambiguous option '--re'"},  // --restore, --restore-test
+      {{"--c", "F"}, "ambiguous option"},          // --config, --cleanup
+      {{"--cleanup=yes"}, "takes no value"},
+      {{"--cleanup", "extra"}, "unexpected argument 'extra'"},
+      {{"daily"}, "unexpected argument 'daily'"},
+      {{"-"}, "unexpected argument '-'"},
+  };
+  for (const auto& c : kCases) {
+    std::string joined;
+    for (const auto& a : c.args) joined += a + " ";
+    auto r = ParseOptions(c.args);
+    ASSERT_FALSE(r.ok()) << joined;
+    EXPECT_EQ(r.status().kind(), ErrorKind::kUsage) << joined;
+    EXPECT_EQ(r.status().exit_code(), 64) << joined;
+    EXPECT_NE(r.status().message().find(c.expected_in_message), std::string::npos)
+        << joined << ": " << r.status().message();
+    EXPECT_NE(r.status().message().find("--help"), std::string::npos) << joined;
+  }
+}
+
+TEST(OptionsTest, UsageTextListsEveryAction) {
+  std::string usage = UsageText();
+  for (const char* flag :
+       {"--config", "--backup-type", "--cleanup", "--dry-run", "--list", "--json", "--verify",
+        "--restore", "--target-database", "--force", "--restore-test", "--test-notification",
+        "--notify-failure", "--daemon", "--version", "--help", "Exit status"}) {
+    EXPECT_NE(usage.find(flag), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace mysql_backup
