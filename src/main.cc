@@ -1,2 +1,102 @@
-// Placeholder until the CLI lands.
-int main() { return 0; }
+// mysql-backup: argv -> Action; runs it; Status -> exit code. The one place where a failed
+// action is logged (backups log each type's end themselves, with its journal fields).
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/actions.h"
+#include "cli/options.h"
+#include "cli/run_context.h"
+#include "config/config.h"
+#include "journal/logger.h"
+#include "journal/text_backends.h"
+
+#ifndef MYSQL_BACKUP_VERSION
+#define MYSQL_BACKUP_VERSION "unknown"
+#endif
+
+namespace mysql_backup {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+void OnTerminate(int) { g_cancel.store(true); }
+
+void InstallSignalHandlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = OnTerminate;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+  // A closed pipe (a child that died) must be an EPIPE error we report, not our death.
+  signal(SIGPIPE, SIG_IGN);
+}
+
+void PrintError(const Status& s) {
+  std::string line = "mysql-backup: error: " + s.ToString() + "\n";
+  if (!s.detail().empty()) line += s.detail() + "\n";
+  (void)!write(STDERR_FILENO, line.data(), line.size());
+}
+
+int Run(int argc, char** argv) {
+  // Everything we create is for the owner and the group (the backup operators), never others.
+  umask(027);
+  InstallSignalHandlers();
+
+  auto options = ParseOptions(std::vector<std::string>(argv + 1, argv + argc));
+  if (!options.ok()) {
+    PrintError(options.status());
+    return options.status().exit_code();
+  }
+  if (options->action == Action::kHelp) {
+    std::fputs(UsageText().c_str(), stdout);
+    return 0;
+  }
+  if (options->action == Action::kVersion) {
+    std::printf("mysql-backup %s\n", MYSQL_BACKUP_VERSION);
+    return 0;
+  }
+  const ActionSpec* spec = FindAction(options->action);
+
+  auto config = LoadConfig(options->config_path);
+  if (!config.ok()) {
+    PrintError(config.status());
+    return config.status().exit_code();
+  }
+
+  Logger logger;
+  logger.SetCommonField("BACKUP_TYPE",
+                        spec->journal_type ? spec->journal_type : options->backup_type);
+  logger.SetCommonField("BACKUP_DATABASE", config->database_name);
+  logger.AddBackend(MakeStderrBackend());
+  if (!config->general.log_dir.empty()) {
+    auto file = MakeDailyFileBackend(config->general.log_dir);
+    if (file.ok()) {
+      logger.AddBackend(std::move(*file));
+    } else {
+      logger.Warning(file.status().ToString() + "; logging to " + "stderr only");
+    }
+  }
+  for (const auto& w : config->warnings) logger.Warning(w);
+
+  RunContext ctx{*options, *config, logger, &g_cancel};
+  Status s = spec->run(ctx);
+  if (!s.ok() && !spec->reports_own_failure) {
+    LogFields fields = {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}};
+    if (spec->failure_message_id) fields.emplace_back("MESSAGE_ID", spec->failure_message_id);
+    logger.Log(Priority::kError, s.ToString(), fields);
+    if (!s.detail().empty()) logger.Error(s.detail());
+  }
+  return s.exit_code();
+}
+
+}  // namespace
+}  // namespace mysql_backup
+
+int main(int argc, char** argv) { return mysql_backup::Run(argc, argv); }

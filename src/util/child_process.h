@@ -47,6 +47,8 @@ class ChildProcess {
   static Result<ChildProcess> Spawn(const ChildSpec& spec);
 
   pid_t pid() const { return pid_; }
+  // False once reaped (by Wait() or Terminate()).
+  bool running() const { return pid_ > 0; }
   // Blocks until the child ends; reaps it.
   Result<ExitInfo> Wait();
   void Signal(int sig);

@@ -1,0 +1,39 @@
+#include "cli/actions.h"
+
+#include "cli/backup_action.h"
+#include "cli/backup_report.h"
+#include "cli/cleanup_action.h"
+#include "cli/daemon_action.h"
+#include "cli/inspect_actions.h"
+#include "cli/restore_action.h"
+
+namespace mysql_backup {
+
+namespace {
+
+Status NotYet(const RunContext&) {
+  return Status(ErrorKind::kUsage, "this action is not available in this build yet");
+}
+
+constexpr ActionSpec kActions[] = {
+    {Action::kBackup, nullptr, true, &RunBackupAction},
+    {Action::kCleanup, "cleanup", false, &RunCleanupAction},
+    {Action::kList, "list", false, &RunListAction},
+    {Action::kVerify, "verify", false, &RunVerifyAction},
+    {Action::kRestore, "restore", false, &RunRestoreAction},
+    {Action::kRestoreTest, "restore-test", false, &NotYet},
+    {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
+    {Action::kNotifyFailure, "notify", false, &NotYet},
+    {Action::kDaemon, "daemon", false, &RunDaemonAction},
+};
+
+}  // namespace
+
+const ActionSpec* FindAction(Action action) {
+  for (const auto& spec : kActions) {
+    if (spec.action == action) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace mysql_backup

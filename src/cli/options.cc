@@ -1,0 +1,272 @@
+#include "cli/options.h"
+
+#include "config/config.h"
+
+namespace mysql_backup {
+
+namespace {
+
+enum class Arg { kNone, kRequired, kOptional, kMany };
+
+struct OptionSpec {
+  const char* long_name;
+  char short_name;
+  Arg arg;
+  const char* value_name;
+  const char* help;
+};
+
+// The table that --help prints and the parser reads.
+constexpr OptionSpec kOptions[] = {
+    {"--config", 'c', Arg::kRequired, "FILE",
+     "configuration file (default /etc/mysql-backup/mysql_backup.conf)"},
+    {"--backup-type", 0, Arg::kRequired, "TYPE",
+     "take one backup: daily, weekly, monthly, or all (the three in turn)"},
+    {"--cleanup", 0, Arg::kNone, nullptr,
+     "delete backups beyond the retention counts (after the backup, with --backup-type)"},
+    {"--dry-run", 0, Arg::kNone, nullptr, "with --cleanup: only print what would be deleted"},
+    {"--list", 0, Arg::kNone, nullptr, "list the backups on disk, newest first"},
+    {"--json", 0, Arg::kNone, nullptr, "with --list: print JSON"},
+    {"--verify", 0, Arg::kMany, "FILE...",
+     "re-check checksum, compressed stream and dump trailer (no FILE: every backup)"},
+    {"--restore", 0, Arg::kRequired, "FILE", "verify FILE, then load it into --target-database"},
+    {"--target-database", 0, Arg::kRequired, "NAME", "with --restore: the database to load into"},
+    {"--force", 0, Arg::kNone, nullptr, "with --restore: load into a database that has tables"},
+    {"--restore-test", 0, Arg::kOptional, "FILE",
+     "restore the newest (or FILE) backup into a scratch database and compare row counts"},
+    {"--test-notification", 0, Arg::kNone, nullptr, "send a test mail and exit"},
+    {"--notify-failure", 0, Arg::kRequired, "UNIT", "mail the failure of a systemd unit"},
+    {"--daemon", 0, Arg::kNone, nullptr,
+     "run in the foreground and schedule backups like the old tool (hosts without systemd)"},
+    {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
+    {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
+};
+
+Status UsageError(const std::string& what) {
+  return Status(ErrorKind::kUsage, what + " (see mysql-backup --help)");
+}
+
+// argparse accepts any unambiguous prefix of a long option.
+Result<const OptionSpec*> FindLong(const std::string& name) {
+  const OptionSpec* found = nullptr;
+  int matches = 0;
+  for (const auto& spec : kOptions) {
+    std::string full = spec.long_name;
+    if (full == name) return &spec;
+    if (name.size() > 2 && full.rfind(name, 0) == 0) {
+      found = &spec;
+      ++matches;
+    }
+  }
+  if (matches == 1) return found;
+  if (matches > 1) return UsageError("ambiguous option '" + name + "'");
+  return UsageError("unknown option '" + name + "'");
+}
+
+Result<const OptionSpec*> FindShort(char c) {
+  for (const auto& spec : kOptions) {
+    if (spec.short_name == c) return &spec;
+  }
+  return UsageError(std::string("unknown option '-") + c + "'");
+}
+
+}  // namespace
+
+Result<Options> ParseOptions(const std::vector<std::string>& args) {
+  Options o;
+  o.config_path = kDefaultConfigPath;
+  std::vector<std::string> actions;  // the action flags seen, to reject two at once
+  bool verify = false, restore_test = false, have_target = false, have_force = false,
+       have_dry_run = false, have_json = false;
+  std::string restore_file;
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const OptionSpec* spec = nullptr;
+    std::string value;
+    bool has_inline_value = false;
+    if (arg.rfind("--", 0) == 0 && arg.size() > 2) {
+      size_t eq = arg.find('=');
+      auto found = FindLong(arg.substr(0, eq));
+      if (!found.ok()) return found.status();
+      spec = *found;
+      if (eq != std::string::npos) {
+        value = arg.substr(eq + 1);
+        has_inline_value = true;
+      }
+    } else if (arg.size() >= 2 && arg[0] == '-' && arg[1] != '-') {
+      auto found = FindShort(arg[1]);
+      if (!found.ok()) return found.status();
+      spec = *found;
+      if (arg.size() > 2) {
+        value = arg.substr(2);
+        has_inline_value = true;
+      }
+    } else {
+      return UsageError("unexpected argument '" + arg + "'");
+    }
+    std::string name = spec->long_name;
+    std::vector<std::string> values;
+    if (spec->arg == Arg::kNone) {
+      if (has_inline_value) return UsageError("option '" + name + "' takes no value");
+    } else if (has_inline_value) {
+      values.push_back(value);
+    } else if (spec->arg == Arg::kRequired) {
+      if (i + 1 >= args.size()) return UsageError("option '" + name + "' needs a value");
+      values.push_back(args[++i]);
+    }
+    if (spec->arg == Arg::kOptional || spec->arg == Arg::kMany) {
+      // Following words that are not options belong to this one.
+      while (i + 1 < args.size() && (args[i + 1].empty() || args[i + 1][0] != '-')) {
+        if (spec->arg == Arg::kOptional && !values.empty()) break;
+        values.push_back(args[++i]);
+      }
+    }
+
+    if (name == "--config") {
+      o.config_path = values[0];
+    } else if (name == "--backup-type") {
+      const std::string& t = values[0];
+      // The units' instance name is passed as a type; cleanup and restore-test are actions.
+      if (t == "cleanup") {
+        actions.push_back("--cleanup");
+      } else if (t == "restore-test") {
+        actions.push_back("--restore-test");
+        restore_test = true;
+      } else if (t == "daily" || t == "weekly" || t == "monthly" || t == "all") {
+        actions.push_back(name);
+        o.backup_type = t;
+      } else {
+        return UsageError("--backup-type must be daily, weekly, monthly or all, not '" + t + "'");
+      }
+    } else if (name == "--cleanup") {
+      actions.push_back(name);
+    } else if (name == "--dry-run") {
+      o.dry_run = have_dry_run = true;
+    } else if (name == "--list") {
+      actions.push_back(name);
+    } else if (name == "--json") {
+      o.json = have_json = true;
+    } else if (name == "--verify") {
+      actions.push_back(name);
+      verify = true;
+      o.files.insert(o.files.end(), values.begin(), values.end());
+    } else if (name == "--restore") {
+      actions.push_back(name);
+      restore_file = values[0];
+    } else if (name == "--target-database") {
+      o.target_database = values[0];
+      have_target = true;
+    } else if (name == "--force") {
+      o.force = have_force = true;
+    } else if (name == "--restore-test") {
+      actions.push_back(name);
+      restore_test = true;
+      o.files.insert(o.files.end(), values.begin(), values.end());
+    } else if (name == "--test-notification") {
+      actions.push_back(name);
+    } else if (name == "--notify-failure") {
+      actions.push_back(name);
+      o.unit = values[0];
+    } else if (name == "--daemon") {
+      actions.push_back(name);
+    } else if (name == "--version") {
+      actions.push_back(name);
+    } else if (name == "--help") {
+      actions.push_back(name);
+    }
+  }
+
+  // --help and --version win over everything, as with argparse.
+  for (const auto& a : actions) {
+    if (a == "--help") {
+      o.action = Action::kHelp;
+      return o;
+    }
+  }
+  for (const auto& a : actions) {
+    if (a == "--version") {
+      o.action = Action::kVersion;
+      return o;
+    }
+  }
+  // "--backup-type X --cleanup" is the one allowed pair: the backup, then the cleanup.
+  if (actions.size() == 2 && ((actions[0] == "--backup-type" && actions[1] == "--cleanup") ||
+                              (actions[0] == "--cleanup" && actions[1] == "--backup-type"))) {
+    o.cleanup_after_backup = true;
+    actions = {"--backup-type"};
+  }
+  if (actions.empty()) {
+    return UsageError(
+        "no action given: use --backup-type, --cleanup, --list, --verify, --restore, "
+        "--restore-test, --test-notification, --notify-failure or --daemon");
+  }
+  if (actions.size() > 1) {
+    return UsageError("one action per run: '" + actions[0] + "' and '" + actions[1] +
+                      "' were both given");
+  }
+  const std::string& a = actions[0];
+  if (a == "--backup-type") o.action = Action::kBackup;
+  if (a == "--cleanup") o.action = Action::kCleanup;
+  if (a == "--list") o.action = Action::kList;
+  if (a == "--verify") o.action = Action::kVerify;
+  if (a == "--restore") o.action = Action::kRestore;
+  if (a == "--restore-test") o.action = Action::kRestoreTest;
+  if (a == "--test-notification") o.action = Action::kTestNotification;
+  if (a == "--notify-failure") o.action = Action::kNotifyFailure;
+  if (a == "--daemon") o.action = Action::kDaemon;
+
+  if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
+    return UsageError("--dry-run goes with --cleanup");
+  }
+  if (have_json && o.action != Action::kList) return UsageError("--json goes with --list");
+  if ((have_target || have_force) && o.action != Action::kRestore) {
+    return UsageError("--target-database and --force go with --restore");
+  }
+  if (o.action == Action::kRestore) {
+    if (!have_target || o.target_database.empty()) {
+      return UsageError("--restore needs --target-database NAME");
+    }
+    o.files = {restore_file};
+  }
+  if (restore_test && o.files.size() > 1) return UsageError("--restore-test takes one FILE");
+  (void)verify;
+  return o;
+}
+
+std::string UsageText() {
+  std::string out =
+      "Usage: mysql-backup [-c FILE] ACTION [OPTIONS]\n"
+      "\n"
+      "Takes verified logical backups of a MySQL or MariaDB database. One action per run.\n"
+      "\n"
+      "Options:\n";
+  for (const auto& spec : kOptions) {
+    std::string left = "  ";
+    if (spec.short_name) left += std::string("-") + spec.short_name + ", ";
+    left += spec.long_name;
+    if (spec.value_name) {
+      left += spec.arg == Arg::kOptional ? " [" + std::string(spec.value_name) + "]"
+                                         : " " + std::string(spec.value_name);
+    }
+    if (left.size() < 30) left.resize(30, ' ');
+    else left += "\n" + std::string(30, ' ');
+    out += left + spec.help + "\n";
+  }
+  out +=
+      "\n"
+      "Examples:\n"
+      "  mysql-backup --backup-type daily             one daily backup\n"
+      "  mysql-backup --backup-type all --cleanup     daily, weekly, monthly, then prune\n"
+      "  mysql-backup --list --json                   what is on disk, for scripts\n"
+      "  mysql-backup --verify                        re-check every backup\n"
+      "  mysql-backup --restore FILE --target-database shop_copy\n"
+      "  mysql-backup --restore-test                  prove the newest backup restores\n"
+      "\n"
+      "Exit status: 0 done, 64 usage, 65 integrity, 69 database unreachable or login refused,\n"
+      "70 dump failed, 74 storage, 75 notification failed or lock held too long,\n"
+      "78 configuration. See mysql-backup(8).\n";
+  return out;
+}
+
+}  // namespace mysql_backup

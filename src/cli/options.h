@@ -1,0 +1,48 @@
+// The command line: the old tool's flags (argparse rules: --opt VALUE, --opt=VALUE, -c FILE,
+// unambiguous prefixes of long options) plus the contract's actions. Parsing only; no I/O.
+#ifndef MYSQL_BACKUP_CLI_OPTIONS_H_
+#define MYSQL_BACKUP_CLI_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace mysql_backup {
+
+enum class Action {
+  kBackup,
+  kCleanup,
+  kList,
+  kVerify,
+  kRestore,
+  kRestoreTest,
+  kTestNotification,
+  kNotifyFailure,
+  kDaemon,
+  kVersion,
+  kHelp,
+};
+
+struct Options {
+  Action action = Action::kHelp;
+  std::string config_path;
+  std::string backup_type;  // daily|weekly|monthly|all, with kBackup
+  bool cleanup_after_backup = false;
+  bool dry_run = false;
+  bool json = false;
+  std::vector<std::string> files;  // --verify FILE..., --restore FILE, --restore-test [FILE]
+  std::string target_database;
+  bool force = false;
+  std::string unit;  // --notify-failure UNIT
+};
+
+// Errors: kUsage, with a message saying what is wrong and pointing at --help.
+Result<Options> ParseOptions(const std::vector<std::string>& args);
+
+// The --help text.
+std::string UsageText();
+
+}  // namespace mysql_backup
+
+#endif  // MYSQL_BACKUP_CLI_OPTIONS_H_

@@ -1,0 +1,92 @@
+#include "cli/restore_action.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/backup_action.h"
+#include "cli/inspect_actions.h"
+#include "dump/verify.h"
+#include "restore/restore_stream.h"
+#include "restore/sql_client.h"
+#include "util/file_util.h"
+
+namespace mysql_backup {
+
+namespace {
+
+std::string AbsolutePath(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  char cwd[4096];
+  return getcwd(cwd, sizeof cwd) ? JoinPath(cwd, path) : path;
+}
+
+// Progress on a terminal only: a log or a journal does not want carriage returns.
+std::function<void(uint64_t, uint64_t)> TerminalProgress() {
+  if (isatty(STDOUT_FILENO) != 1) return nullptr;
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [last](uint64_t read, uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::milliseconds(250) && read < total) return;
+    *last = now;
+    int pct = total ? static_cast<int>(read * 100 / total) : 0;
+    std::printf("\rRestoring: %3d%% (%s of %s)", pct, HumanSize(read).c_str(),
+                HumanSize(total).c_str());
+    if (read >= total) std::printf("\n");
+    std::fflush(stdout);
+  };
+}
+
+Result<long long> CountTables(const ConnectionConfig& conn, const std::string& database) {
+  auto rows = QuerySql(conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                 QuoteString(database));
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || rows->front().empty()) return 0LL;
+  return std::atoll(rows->front().front().c_str());
+}
+
+}  // namespace
+
+Status RunRestoreAction(const RunContext& ctx) {
+  std::string path = AbsolutePath(ctx.options.files.at(0));
+  const std::string& target = ctx.options.target_database;
+  auto compression = CompressionOfFile(path);
+  if (!compression.ok()) return compression.status();
+  auto check = VerifyBackupFile(path, *compression);
+  if (!check.ok()) {
+    return Status(check.status()).AddContext("Refusing to restore a backup that fails verification");
+  }
+  const ConnectionConfig& conn = ctx.config.restore;
+  auto tables = CountTables(conn, target);
+  if (!tables.ok()) return tables.status();
+  if (*tables > 0 && !ctx.options.force) {
+    return Status(ErrorKind::kUsage, "database '" + target + "' already holds " +
+                                         std::to_string(*tables) +
+                                         " table(s); restore into an empty or new database, or add "
+                                         "--force to load over them");
+  }
+  auto created = QuerySql(conn, "CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(target));
+  if (!created.ok()) return created.status();
+  ctx.logger.Info("Restoring '" + path + "' into database '" + target + "'",
+                  {{"BACKUP_FILE", path}});
+  auto start = std::chrono::steady_clock::now();
+  RestoreRequest request;
+  request.path = path;
+  request.compression = *compression;
+  request.connection = conn;
+  request.database = target;
+  request.progress = TerminalProgress();
+  request.cancel = ctx.cancel;
+  Status s = StreamRestore(request);
+  if (!s.ok()) return s.AddContext("Restore of '" + path + "' into '" + target + "' failed");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[512];
+  std::snprintf(line, sizeof line, "Restored '%s' into database '%s' in %.1f s", path.c_str(),
+                target.c_str(), secs);
+  std::printf("%s\n", line);
+  ctx.logger.Log(Priority::kNotice, line, {{"BACKUP_FILE", path}});
+  return Status::Ok();
+}
+
+}  // namespace mysql_backup

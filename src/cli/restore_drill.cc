@@ -1,0 +1,251 @@
+// --restore-test: the restore drill. Restores a backup into a scratch database while a
+// DumpScanner counts what the dump inserts and creates, then compares with what the server
+// holds. The scratch database is dropped afterwards, whatever happened.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "cli/backup_action.h"
+#include "cli/inspect_actions.h"
+#include "cli/restore_action.h"
+#include "dump/sha256.h"
+#include "dump/verify.h"
+#include "journal/message_ids.h"
+#include "restore/dump_scanner.h"
+#include "restore/restore_stream.h"
+#include "restore/sql_client.h"
+#include "storage/backup_dir.h"
+#include "storage/lock.h"
+#include "util/file_util.h"
+
+namespace mysql_backup {
+
+namespace {
+
+// Owns the scratch database: dropped on every way out, including an early error return.
+class ScratchDatabase {
+ public:
+  ScratchDatabase(const ConnectionConfig& conn, std::string name)
+      : conn_(conn), name_(std::move(name)) {}
+  ~ScratchDatabase() {
+    if (created_) (void)Drop();
+  }
+  Status Create() {
+    auto r = QuerySql(conn_, "CREATE DATABASE " + QuoteIdentifier(name_) +
+                                 " CHARACTER SET utf8mb4");
+    if (!r.ok()) return r.status();
+    created_ = true;
+    return Status::Ok();
+  }
+  Status Drop() {
+    created_ = false;
+    auto r = QuerySql(conn_, "DROP DATABASE IF EXISTS " + QuoteIdentifier(name_));
+    return r.ok() ? Status::Ok() : r.status();
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  ConnectionConfig conn_;
+  std::string name_;
+  bool created_ = false;
+};
+
+// Scratch names carry a hash of the source database, so leftovers of a killed drill of this
+// database (and only of this one) can be recognised and dropped by the next drill.
+std::string ScratchPrefix(const std::string& database) {
+  Sha256 sha;
+  sha.Update({reinterpret_cast<const uint8_t*>(database.data()), database.size()});
+  return "mysql_backup_drill_" + sha.FinishHex().substr(0, 8) + "_";
+}
+
+Result<std::set<std::string>> Names(const ConnectionConfig& conn, const std::string& sql) {
+  auto rows = QuerySql(conn, sql);
+  if (!rows.ok()) return rows.status();
+  std::set<std::string> out;
+  for (const auto& row : *rows) {
+    if (!row.empty()) out.insert(row[0]);
+  }
+  return out;
+}
+
+void CompareSets(const std::string& what, const std::set<std::string>& expected,
+                 const std::set<std::string>& actual, std::vector<std::string>* differences) {
+  for (const auto& n : expected) {
+    if (!actual.count(n)) differences->push_back(what + " '" + n + "' is in the dump but missing after the restore");
+  }
+  for (const auto& n : actual) {
+    if (!expected.count(n)) differences->push_back(what + " '" + n + "' exists after the restore but the dump does not create it");
+  }
+}
+
+Result<std::string> NewestBackup(const Config& config) {
+  auto backups = ListBackups(config.backup.backup_dir);
+  if (!backups.ok()) return backups.status();
+  for (const auto& b : *backups) {
+    if (b.name.database == config.database_name) return b.path;
+  }
+  return Status(ErrorKind::kIntegrity, "no backup of database '" + config.database_name +
+                                           "' in '" + config.backup.backup_dir + "' to drill with");
+}
+
+}  // namespace
+
+Status RunRestoreTestAction(const RunContext& ctx) {
+  const Config& config = ctx.config;
+  const ConnectionConfig& conn = config.restore;
+  auto start = std::chrono::steady_clock::now();
+
+  // Under the lock, so the cleanup cannot delete the backup while it is read.
+  Status s = CheckBackupDirectory(config.backup.backup_dir);
+  if (!s.ok()) return s;
+  auto lock = DirectoryLock::Acquire(LockPath(config.backup.backup_dir),
+                                     config.backup.lock_timeout_sec);
+  if (!lock.ok()) return lock.status();
+
+  std::string path;
+  if (!ctx.options.files.empty()) {
+    path = ctx.options.files[0];
+    if (path[0] != '/') {
+      char cwd[4096];
+      if (getcwd(cwd, sizeof cwd)) path = JoinPath(cwd, path);
+    }
+  } else {
+    auto newest = NewestBackup(config);
+    if (!newest.ok()) return newest.status();
+    path = *newest;
+  }
+  auto compression = CompressionOfFile(path);
+  if (!compression.ok()) return compression.status();
+  auto check = VerifyBackupFile(path, *compression);
+  if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
+
+  std::string prefix = ScratchPrefix(config.database_name);
+  auto leftovers = Names(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
+                               "SCHEMA_NAME LIKE " + QuoteString(prefix + "%"));
+  if (!leftovers.ok()) return leftovers.status();
+  for (const auto& name : *leftovers) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    ctx.logger.Info("Dropping '" + name + "', left by an interrupted restore drill");
+    (void)QuerySql(conn, "DROP DATABASE IF EXISTS " + QuoteIdentifier(name));
+  }
+
+  ScratchDatabase scratch(conn, prefix + FormatUtcStamp(std::time(nullptr)) + "_" +
+                                    std::to_string(getpid()));
+  s = scratch.Create();
+  if (!s.ok()) return s.AddContext("Cannot create the scratch database");
+  ctx.logger.Info("Restore drill: loading '" + path + "' into scratch database '" +
+                      scratch.name() + "'",
+                  {{"BACKUP_FILE", path}});
+  ctx.logger.Status("Restore drill: loading " + BaseName(path));
+
+  DumpScanner scanner;
+  RestoreRequest request;
+  request.path = path;
+  request.compression = *compression;
+  request.connection = conn;
+  request.database = scratch.name();
+  request.tap = &scanner;
+  request.cancel = ctx.cancel;
+  s = StreamRestore(request);
+  if (!s.ok()) {
+    return Status(ErrorKind::kIntegrity, "the backup does not restore: " + s.ToString())
+        .SetDetail(s.detail());
+  }
+  scanner.Finish();
+
+  ctx.logger.Status("Restore drill: comparing");
+  std::string schema = QuoteString(scratch.name());
+  std::vector<std::string> differences;
+  auto tables = Names(conn, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                schema + " AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')");
+  if (!tables.ok()) return tables.status();
+  CompareSets("table", scanner.tables(), *tables, &differences);
+
+  uint64_t rows_total = 0;
+  std::vector<std::string> ordered(tables->begin(), tables->end());
+  if (!ordered.empty()) {
+    std::string sql;
+    for (const auto& t : ordered) {
+      sql += "SELECT COUNT(*) FROM " + QuoteIdentifier(scratch.name()) + "." + QuoteIdentifier(t) +
+             ";\n";
+    }
+    auto counts = QuerySql(conn, sql);
+    if (!counts.ok()) return counts.status();
+    if (counts->size() != ordered.size()) {
+      return Status(ErrorKind::kProcess, "unexpected answer to the row counts");
+    }
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      uint64_t actual = std::strtoull((*counts)[i].at(0).c_str(), nullptr, 10);
+      auto it = scanner.rows_inserted().find(ordered[i]);
+      uint64_t expected = it == scanner.rows_inserted().end() ? 0 : it->second;
+      rows_total += actual;
+      if (actual != expected) {
+        differences.push_back("table '" + ordered[i] + "': the dump inserts " +
+                              std::to_string(expected) + " rows, the restored table has " +
+                              std::to_string(actual));
+      }
+    }
+  }
+  for (const auto& [table, n] : scanner.rows_inserted()) {
+    if (!tables->count(table) && n > 0) {
+      differences.push_back("table '" + table + "': the dump inserts " + std::to_string(n) +
+                            " rows, but no such table exists after the restore");
+    }
+  }
+  struct ObjectQuery {
+    const char* what;
+    const std::set<std::string>& expected;
+    std::string sql;
+  };
+  const ObjectQuery objects[] = {
+      {"view", scanner.views(),
+       "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = " + schema},
+      {"procedure", scanner.procedures(),
+       "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " + schema +
+           " AND ROUTINE_TYPE = 'PROCEDURE'"},
+      {"function", scanner.functions(),
+       "SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " + schema +
+           " AND ROUTINE_TYPE = 'FUNCTION'"},
+      {"trigger", scanner.triggers(),
+       "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " + schema},
+      {"event", scanner.events(),
+       "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + schema},
+  };
+  size_t object_count = 0;
+  for (const auto& q : objects) {
+    auto actual = Names(conn, q.sql);
+    if (!actual.ok()) return actual.status();
+    CompareSets(q.what, q.expected, *actual, &differences);
+    object_count += q.expected.size();
+  }
+
+  s = scratch.Drop();
+  if (!s.ok()) {
+    ctx.logger.Warning("Failed to drop scratch database '" + scratch.name() + "', ignoring: " +
+                       s.ToString());
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char summary[512];
+  if (differences.empty()) {
+    std::snprintf(summary, sizeof summary,
+                  "Restore drill passed: '%s' restores with %zu tables, %llu rows and %zu views, "
+                  "routines, triggers and events as the dump holds them (%.1f s)",
+                  path.c_str(), tables->size(), static_cast<unsigned long long>(rows_total),
+                  object_count, secs);
+    std::printf("%s\n", summary);
+    ctx.logger.Log(Priority::kNotice, summary,
+                   {{"MESSAGE_ID", kMessageRestoreTestPassed}, {"BACKUP_FILE", path}});
+    return Status::Ok();
+  }
+  std::string detail;
+  for (const auto& d : differences) detail += "  " + d + "\n";
+  detail.pop_back();
+  std::snprintf(summary, sizeof summary, "Restore drill FAILED for '%s': %zu difference(s)",
+                path.c_str(), differences.size());
+  return Status(ErrorKind::kIntegrity, summary).SetDetail(detail);
+}
+
+}  // namespace mysql_backup

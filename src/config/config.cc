@@ -1,0 +1,344 @@
+#include "config/config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "config/ini_file.h"
+#include "util/file_util.h"
+#include "util/shell_split.h"
+
+namespace mysql_backup {
+
+namespace {
+
+// Reads one INI file into a Config, remembering which keys exist so that every unknown key is
+// an error with its place named.
+class ConfigReader {
+ public:
+  ConfigReader(std::string path, std::vector<IniSection> sections)
+      : path_(std::move(path)), sections_(std::move(sections)) {}
+
+  bool HasSection(const std::string& name) const { return Find(name) != nullptr; }
+
+  // Null when absent.
+  const IniEntry* Get(const std::string& section, const std::string& key) const {
+    const IniSection* s = Find(section);
+    if (s == nullptr) return nullptr;
+    for (const auto& e : s->entries) {
+      if (e.key == key) return &e;
+    }
+    return nullptr;
+  }
+
+  Status Error(const std::string& section, const std::string& key, const std::string& what) const {
+    std::string where = "'" + path_ + "' [" + section + "] " + key;
+    if (const IniEntry* e = Get(section, key)) where += " (line " + std::to_string(e->line) + ")";
+    return Status(ErrorKind::kConfiguration, where + ": " + what);
+  }
+
+  Status String(const std::string& section, const std::string& key, std::string* out,
+                bool required = false) const {
+    const IniEntry* e = Get(section, key);
+    if (e == nullptr || e->value.empty()) {
+      if (required) return Error(section, key, "required key is missing or empty");
+      return Status::Ok();
+    }
+    *out = e->value;
+    return Status::Ok();
+  }
+
+  Status Int(const std::string& section, const std::string& key, int min, int max,
+             int* out) const {
+    const IniEntry* e = Get(section, key);
+    if (e == nullptr || e->value.empty()) return Status::Ok();
+    const std::string& v = e->value;
+    bool digits = !v.empty() && v.size() <= 9;
+    for (char c : v) digits &= std::isdigit(static_cast<unsigned char>(c)) != 0;
+    int n = digits ? std::atoi(v.c_str()) : -1;
+    if (!digits || n < min || n > max) {
+      return Error(section, key,
+                   "expected a whole number from " + std::to_string(min) + " to " +
+                       std::to_string(max) + ", got '" + v + "'");
+    }
+    *out = n;
+    return Status::Ok();
+  }
+
+  Status Bool(const std::string& section, const std::string& key, bool* out) const {
+    const IniEntry* e = Get(section, key);
+    if (e == nullptr || e->value.empty()) return Status::Ok();
+    std::string v;
+    for (char c : e->value) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    static const std::set<std::string> kTrue = {"1", "yes", "true", "on"};
+    static const std::set<std::string> kFalse = {"0", "no", "false", "off"};
+    if (kTrue.count(v)) {
+      *out = true;
+    } else if (kFalse.count(v)) {
+      *out = false;
+    } else {
+      return Error(section, key, "expected true/false, yes/no, on/off or 1/0, got '" + e->value +
+                                     "'");
+    }
+    return Status::Ok();
+  }
+
+  // Every section and key must be known: a typo must not silently fall back to a default.
+  Status CheckKnown(const std::map<std::string, std::set<std::string>>& known) const {
+    for (const auto& s : sections_) {
+      auto it = known.find(s.name);
+      if (it == known.end()) {
+        std::string names;
+        for (const auto& [name, keys] : known) names += (names.empty() ? "[" : ", [") + name + "]";
+        return Status(ErrorKind::kConfiguration,
+                      "'" + path_ + "' line " + std::to_string(s.line) + ": unknown section [" +
+                          s.name + "]; known sections are " + names);
+      }
+      for (const auto& e : s.entries) {
+        if (!it->second.count(e.key)) {
+          return Error(s.name, e.key, "unknown key; check its spelling against mysql-backup.conf(5)");
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  void CollectPercentWarnings(std::vector<std::string>* warnings) const {
+    for (const auto& s : sections_) {
+      for (const auto& e : s.entries) {
+        if (e.value.find("%%") != std::string::npos) {
+          warnings->push_back("'" + path_ + "' [" + s.name + "] " + e.key +
+                              ": '%%' is kept as two characters (values are verbatim; the Python "
+                              "tool read it as '%')");
+        }
+      }
+    }
+  }
+
+ private:
+  const IniSection* Find(const std::string& name) const {
+    for (const auto& s : sections_) {
+      if (s.name == name) return &s;
+    }
+    return nullptr;
+  }
+
+  std::string path_;
+  std::vector<IniSection> sections_;
+};
+
+const std::map<std::string, std::set<std::string>>& KnownKeys() {
+  static const std::map<std::string, std::set<std::string>> kKnown = {
+      {"general", {"log_dir", "environment"}},
+      {"database", {"host", "port", "user", "password", "password_file", "socket", "database"}},
+      {"backup",
+       {"backup_dir", "mysqldump_options", "daily_retention", "weekly_retention",
+        "monthly_retention", "compression", "compression_level", "threads", "lock_timeout"}},
+      {"notification",
+       {"enabled", "smtp_server", "smtp_port", "use_tls", "use_ssl", "username", "password",
+        "sender", "recipients", "attach_logs", "notify_on", "ca_file"}},
+      {"restore", {"host", "port", "user", "password", "password_file", "socket"}},
+  };
+  return kKnown;
+}
+
+// A password file holds the password on its first line; a trailing newline is not part of it.
+Result<std::string> ReadPasswordFile(const std::string& path) {
+  auto content = ReadFileToString(path);
+  if (!content.ok()) return content.status();
+  std::string& s = *content;
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return std::move(s);
+}
+
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return JoinPath(cwd, path);
+}
+
+// Reads the connection keys of `section` over `base` (the [database] values for [restore]).
+Status ReadConnection(const ConfigReader& r, const std::string& section, bool use_credential,
+                      ConnectionConfig* conn) {
+  Status s = r.String(section, "host", &conn->host);
+  if (s.ok()) s = r.Int(section, "port", 1, 65535, &conn->port);
+  if (s.ok()) s = r.String(section, "socket", &conn->socket);
+  if (s.ok()) s = r.String(section, "user", &conn->user, section == "database");
+  if (!s.ok()) return s;
+  if (r.Get(section, "password") != nullptr) {
+    conn->password = r.Get(section, "password")->value;
+  }
+  std::string password_file;
+  s = r.String(section, "password_file", &password_file);
+  if (!s.ok()) return s;
+  if (!password_file.empty()) {
+    auto pw = ReadPasswordFile(password_file);
+    if (!pw.ok()) {
+      return r.Error(section, "password_file", pw.status().message());
+    }
+    conn->password = std::move(*pw);
+  }
+  // systemd's LoadCredential=mysql-password:... wins: it is how the units pass the password.
+  const char* cred_dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (use_credential && cred_dir != nullptr) {
+    std::string cred = JoinPath(cred_dir, "mysql-password");
+    if (access(cred.c_str(), F_OK) == 0) {
+      auto pw = ReadPasswordFile(cred);
+      if (!pw.ok()) return Status(pw.status()).AddContext("Cannot read systemd credential mysql-password");
+      conn->password = std::move(*pw);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
+  const std::string sec = "backup";
+  Status s = r.String(sec, "backup_dir", &b->backup_dir);
+  if (s.ok()) s = r.String(sec, "mysqldump_options", &b->mysqldump_options);
+  if (s.ok()) s = r.Int(sec, "daily_retention", 1, 100000, &b->daily_retention);
+  if (s.ok()) s = r.Int(sec, "weekly_retention", 1, 100000, &b->weekly_retention);
+  if (s.ok()) s = r.Int(sec, "monthly_retention", 1, 100000, &b->monthly_retention);
+  if (s.ok()) s = r.Int(sec, "threads", 1, 256, &b->threads);
+  if (s.ok()) s = r.Int(sec, "lock_timeout", 0, 7 * 24 * 3600, &b->lock_timeout_sec);
+  if (!s.ok()) return s;
+  b->backup_dir = AbsolutePath(b->backup_dir);
+  auto words = ShellSplit(b->mysqldump_options);
+  if (!words.ok()) return r.Error(sec, "mysqldump_options", words.status().message());
+  for (const auto& w : *words) {
+    // These would send our password elsewhere or write the dump somewhere we do not read.
+    for (const char* forbidden : {"--defaults-file", "--defaults-extra-file", "--result-file",
+                                  "-r", "--password", "-p", "--tab", "-T"}) {
+      std::string f = forbidden;
+      if (w == f || w.rfind(f + "=", 0) == 0 || (f.size() == 2 && w.rfind(f, 0) == 0)) {
+        return r.Error(sec, "mysqldump_options",
+                       "option '" + w + "' cannot be used here: mysql-backup sets the " +
+                           "credentials and the output itself");
+      }
+    }
+  }
+  if (const IniEntry* e = r.Get(sec, "compression"); e != nullptr && !e->value.empty()) {
+    if (e->value == "gzip") {
+      b->compression = Compression::kGzip;
+    } else if (e->value == "zstd") {
+      b->compression = Compression::kZstd;
+    } else {
+      return r.Error(sec, "compression", "expected 'gzip' or 'zstd', got '" + e->value + "'");
+    }
+  }
+  bool zstd = b->compression == Compression::kZstd;
+  b->compression_level = zstd ? 3 : 6;
+  s = r.Int(sec, "compression_level", 1, zstd ? 19 : 9, &b->compression_level);
+  if (!s.ok()) return s;
+  if (b->threads == 0) {
+    b->threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> SplitRecipients(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string one = list.substr(start, comma - start);
+    size_t b = one.find_first_not_of(" \t\n");
+    size_t e = one.find_last_not_of(" \t\n");
+    if (b != std::string::npos) out.push_back(one.substr(b, e - b + 1));
+    start = comma + 1;
+  }
+  return out;
+}
+
+Status ReadNotification(const ConfigReader& r, NotificationConfig* n) {
+  const std::string sec = "notification";
+  Status s = r.Bool(sec, "enabled", &n->enabled);
+  if (!s.ok() || !n->enabled) return s;  // disabled: no other key is needed or checked
+  s = r.String(sec, "smtp_server", &n->smtp_server, true);
+  if (s.ok()) s = r.Int(sec, "smtp_port", 1, 65535, &n->smtp_port);
+  if (s.ok()) s = r.Bool(sec, "use_tls", &n->use_tls);
+  if (s.ok()) s = r.Bool(sec, "use_ssl", &n->use_ssl);
+  if (s.ok()) s = r.String(sec, "username", &n->username);
+  if (s.ok()) s = r.String(sec, "password", &n->password);
+  if (s.ok()) s = r.String(sec, "sender", &n->sender, true);
+  if (s.ok()) s = r.Bool(sec, "attach_logs", &n->attach_logs);
+  if (s.ok()) s = r.String(sec, "ca_file", &n->ca_file);
+  if (!s.ok()) return s;
+  if (n->use_tls && n->use_ssl) {
+    return r.Error(sec, "use_ssl",
+                   "use_tls (STARTTLS) and use_ssl (implicit TLS) cannot both be true; port 465 "
+                   "usually means use_ssl, port 587 use_tls");
+  }
+  std::string recipients;
+  s = r.String(sec, "recipients", &recipients, true);
+  if (!s.ok()) return s;
+  n->recipients = SplitRecipients(recipients);
+  if (n->recipients.empty()) return r.Error(sec, "recipients", "no address in the list");
+  if (const IniEntry* e = r.Get(sec, "notify_on"); e != nullptr && !e->value.empty()) {
+    if (e->value == "always") {
+      n->notify_on = NotifyOn::kAlways;
+    } else if (e->value == "failure") {
+      n->notify_on = NotifyOn::kFailure;
+    } else {
+      return r.Error(sec, "notify_on", "expected 'always' or 'failure', got '" + e->value + "'");
+    }
+  }
+  if (!n->ca_file.empty() && access(n->ca_file.c_str(), R_OK) != 0) {
+    return r.Error(sec, "ca_file", "cannot read '" + n->ca_file + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadFileToString(path);
+  if (!text.ok()) {
+    return Status(ErrorKind::kConfiguration, text.status().message())
+        .AddContext("Cannot read configuration file (use --config FILE)");
+  }
+  auto sections = ParseIni(*text, path);
+  if (!sections.ok()) return sections.status();
+  ConfigReader r(path, std::move(*sections));
+  Status s = r.CheckKnown(KnownKeys());
+  if (!s.ok()) return s;
+
+  Config c;
+  c.path = path;
+  s = r.String("general", "log_dir", &c.general.log_dir);
+  if (s.ok()) s = r.String("general", "environment", &c.general.environment);
+  if (s.ok()) s = ReadConnection(r, "database", true, &c.database);
+  if (s.ok()) s = r.String("database", "database", &c.database_name, true);
+  if (s.ok() && c.database_name.find('/') != std::string::npos) {
+    s = r.Error("database", "database", "a database name containing '/' cannot name a file");
+  }
+  if (s.ok()) s = ReadBackup(r, &c.backup);
+  if (s.ok()) s = ReadNotification(r, &c.notification);
+  if (!s.ok()) return s;
+  c.general.log_dir = AbsolutePath(c.general.log_dir);
+  c.restore = c.database;
+  if (r.HasSection("restore")) {
+    // An own user in [restore] must not inherit the backup account's password.
+    if (r.Get("restore", "user") != nullptr) c.restore.password.clear();
+    s = ReadConnection(r, "restore", false, &c.restore);
+    if (!s.ok()) return s;
+  }
+
+  r.CollectPercentWarnings(&c.warnings);
+  struct stat st;
+  bool has_secret = !c.database.password.empty() || !c.notification.password.empty();
+  if (has_secret && stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH)) {
+    c.warnings.push_back("'" + path + "' holds a password and is readable by every user; run: " +
+                         "chmod 0640 '" + path + "'");
+  }
+  return c;
+}
+
+}  // namespace mysql_backup

@@ -1,0 +1,47 @@
+// One pass from the mysqldump child to a file: the dump's stdout is compressed, the compressed
+// bytes hashed (SHA-256) and written to an AtomicFile, all streaming with bounded memory.
+// The caller commits the file; on any error the AtomicFile still owns (and removes) it and the
+// child is stopped and reaped.
+#ifndef MYSQL_BACKUP_DUMP_DUMP_PIPELINE_H_
+#define MYSQL_BACKUP_DUMP_DUMP_PIPELINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "dump/compressor.h"
+#include "storage/atomic_file.h"
+#include "util/status.h"
+
+namespace mysql_backup {
+
+struct DumpRequest {
+  ConnectionConfig connection;
+  std::string database;
+  std::vector<std::string> options;  // the user's mysqldump_options, already split
+  CompressionSettings compression;
+  std::string program;  // empty: FindDumpProgram()
+};
+
+struct DumpOutcome {
+  std::string sha256;         // of the compressed file
+  uint64_t compressed_bytes = 0;
+  uint64_t dump_bytes = 0;    // uncompressed
+  std::string dump_stderr;    // warnings of a successful dump
+};
+
+// Called now and then with the uncompressed bytes read so far.
+using DumpProgress = std::function<void(uint64_t dump_bytes)>;
+
+// Errors: kConnection (login refused, server unreachable), kProcess (the dump failed, was
+// killed, or ended without its trailer; mysqldump's stderr in detail()), kStorage (writing),
+// kProcess "Interrupted" when *cancel became true.
+Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
+                            const DumpProgress& progress, const std::atomic<bool>* cancel);
+
+}  // namespace mysql_backup
+
+#endif  // MYSQL_BACKUP_DUMP_DUMP_PIPELINE_H_

@@ -1,0 +1,114 @@
+#include "dump/verify.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <vector>
+
+#include "dump/compressor.h"
+#include "dump/dump_trailer.h"
+#include "dump/sha256.h"
+#include "storage/backup_name.h"
+#include "util/file_util.h"
+
+namespace mysql_backup {
+
+namespace {
+
+class TrailerSink : public ByteSink {
+ public:
+  Status Write(std::span<const uint8_t> data) override {
+    check_.Update(data);
+    return Status::Ok();
+  }
+  const DumpTrailerCheck& check() const { return check_; }
+
+ private:
+  DumpTrailerCheck check_;
+};
+
+}  // namespace
+
+Result<StreamCheck> CheckBackupStream(const std::string& path, Compression compression) {
+  auto fd = OpenForReading(path);
+  if (!fd.ok()) return fd.status();
+  // Clean pages are dropped by DONTNEED, so the re-read goes to the device. A disk's own cache
+  // may still answer; that is as far as a user-space tool can see.
+  posix_fadvise(fd->get(), 0, 0, POSIX_FADV_DONTNEED);
+  posix_fadvise(fd->get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  Sha256 sha;
+  TrailerSink trailer;
+  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(compression, &trailer);
+  std::vector<uint8_t> buf(1 << 20);
+  StreamCheck out;
+  for (;;) {
+    ssize_t n = read(fd->get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(ErrorKind::kStorage, "read", path);
+    }
+    if (n == 0) break;
+    std::span<const uint8_t> data(buf.data(), static_cast<size_t>(n));
+    sha.Update(data);
+    out.compressed_bytes += data.size();
+    Status s = decompressor->Write(data);
+    if (!s.ok()) return std::move(s).AddContext("'" + path + "'");
+  }
+  Status s = decompressor->Finish();
+  if (!s.ok()) return std::move(s).AddContext("'" + path + "'");
+  if (!trailer.check().complete()) {
+    return Status(ErrorKind::kIntegrity,
+                  "'" + path + "': the dump inside does not end with '-- Dump completed'; it was "
+                               "cut off");
+  }
+  out.sha256 = sha.FinishHex();
+  out.dump_bytes = trailer.check().total_bytes();
+  return out;
+}
+
+std::string ChecksumFileContent(const std::string& sha256_hex, const std::string& file_name) {
+  return sha256_hex + "  " + file_name + "\n";
+}
+
+Result<std::string> ReadChecksumFile(const std::string& checksum_path,
+                                     const std::string& expected_file_name) {
+  auto text = ReadFileToString(checksum_path);
+  if (!text.ok()) {
+    if (access(checksum_path.c_str(), F_OK) != 0) {
+      return Status(ErrorKind::kIntegrity,
+                    "checksum file '" + checksum_path + "' is missing; the backup cannot be trusted");
+    }
+    return text.status();
+  }
+  std::string line = text->substr(0, text->find('\n'));
+  bool hex = line.size() > 64;
+  for (size_t i = 0; hex && i < 64; ++i) hex = std::isxdigit(static_cast<unsigned char>(line[i]));
+  // sha256sum writes "<hex>  <name>" (text mode) or "<hex> *<name>" (binary mode).
+  std::string name = hex && line.size() > 66 ? line.substr(66) : "";
+  if (!hex || line[64] != ' ' || (line[65] != ' ' && line[65] != '*') || name.empty()) {
+    return Status(ErrorKind::kIntegrity,
+                  "checksum file '" + checksum_path + "' is not in sha256sum format");
+  }
+  if (name != expected_file_name) {
+    return Status(ErrorKind::kIntegrity, "checksum file '" + checksum_path + "' is for '" + name +
+                                             "', not '" + expected_file_name + "'");
+  }
+  std::string digest = line.substr(0, 64);
+  for (char& c : digest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return digest;
+}
+
+Result<StreamCheck> VerifyBackupFile(const std::string& path, Compression compression) {
+  auto expected = ReadChecksumFile(path + kChecksumSuffix, BaseName(path));
+  if (!expected.ok()) return expected.status();
+  auto check = CheckBackupStream(path, compression);
+  if (!check.ok()) return check.status();
+  if (check->sha256 != *expected) {
+    return Status(ErrorKind::kIntegrity, "'" + path + "': SHA-256 " + check->sha256 +
+                                             " does not match " + *expected + " in its .sha256 file");
+  }
+  return check;
+}
+
+}  // namespace mysql_backup

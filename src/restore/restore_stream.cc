@@ -1,0 +1,125 @@
+#include "restore/restore_stream.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "dump/mysql_client.h"
+#include "util/child_process.h"
+#include "util/file_util.h"
+
+namespace mysql_backup {
+
+namespace {
+
+// Decompressed bytes go to the tap and then into the client's stdin.
+class ClientSink : public ByteSink {
+ public:
+  ClientSink(int fd, ByteSink* tap) : fd_(fd), tap_(tap) {}
+  Status Write(std::span<const uint8_t> data) override {
+    if (tap_ != nullptr) {
+      Status s = tap_->Write(data);
+      if (!s.ok()) return s;
+    }
+    Status s = WriteAll(fd_, {reinterpret_cast<const char*>(data.data()), data.size()},
+                        "mysql client stdin");
+    if (!s.ok()) return Status(ErrorKind::kProcess, "the mysql client stopped reading");
+    return s;
+  }
+
+ private:
+  int fd_;
+  ByteSink* tap_;
+};
+
+}  // namespace
+
+Status StreamRestore(const RestoreRequest& request) {
+  auto program = FindClientProgram();
+  if (!program.ok()) return program.status();
+  auto file = OpenForReading(request.path);
+  if (!file.ok()) return file.status();
+  struct stat st;
+  uint64_t total = fstat(file->get(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  auto option_fd = MakeOptionFilePipe(ClientOptionFile(request.connection));
+  if (!option_fd.ok()) return option_fd.status();
+  int in_fds[2], err_fds[2];
+  if (pipe2(in_fds, O_CLOEXEC) != 0 || pipe2(err_fds, O_CLOEXEC) != 0) {
+    return ErrnoError(ErrorKind::kProcess, "create", "pipe");
+  }
+  UniqueFd in_r(in_fds[0]), in_w(in_fds[1]), err_r(err_fds[0]), err_w(err_fds[1]);
+  fcntl(in_w.get(), F_SETPIPE_SZ, 1 << 20);
+  UniqueFd dev_null(open("/dev/null", O_WRONLY | O_CLOEXEC));
+
+  ChildSpec spec;
+  // --binary-mode: the dump is data, not an interactive session (no '\' commands, no '\0'
+  // rejection); DELIMITER still works.
+  spec.argv = {*program, "--defaults-extra-file=/dev/fd/" + std::to_string(kOptionFileChildFd),
+               "--binary-mode", "--batch", "--database=" + request.database};
+  spec.fds = {{0, in_r.get()}, {1, dev_null.get()}, {2, err_w.get()},
+              {kOptionFileChildFd, option_fd->get()}};
+  auto child = ChildProcess::Spawn(spec);
+  if (!child.ok()) return child.status();
+  in_r.Reset();
+  err_w.Reset();
+  option_fd->Reset();
+  std::string err_text;
+  std::thread err_reader([&] {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = read(err_r.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (err_text.size() < 65536) err_text.append(buf, static_cast<size_t>(n));
+    }
+  });
+
+  ClientSink sink(in_w.get(), request.tap);
+  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, &sink);
+  std::vector<uint8_t> buf(1 << 20);
+  uint64_t read_total = 0;
+  Status s;
+  for (;;) {
+    if (request.cancel != nullptr && request.cancel->load()) {
+      s = Status(ErrorKind::kProcess, "Interrupted by a signal");
+      break;
+    }
+    ssize_t n = read(file->get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      s = ErrnoError(ErrorKind::kStorage, "read", request.path);
+      break;
+    }
+    if (n == 0) {
+      s = decompressor->Finish();
+      break;
+    }
+    read_total += static_cast<uint64_t>(n);
+    s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
+    if (!s.ok()) break;
+    if (request.progress) request.progress(read_total, total);
+  }
+  in_w.Reset();  // EOF for the client: it finishes the last statement and exits
+  if (!s.ok() && s.kind() != ErrorKind::kProcess) child->Terminate();
+  std::optional<ExitInfo> exit;
+  if (child->running()) {
+    auto waited = child->Wait();
+    if (waited.ok()) exit = *waited;
+  }
+  err_reader.join();
+  while (!err_text.empty() && err_text.back() == '\n') err_text.pop_back();
+  if (exit && !exit->success()) {
+    // The client's own message says which statement failed; it beats our EPIPE.
+    return Status(ClassifyClientFailure(err_text),
+                  BaseName(*program) + " failed while loading the backup (" + exit->ToString() +
+                      ")" + (err_text.empty() ? "" : ": " + ClientErrorLine(err_text)))
+        .SetDetail(err_text);
+  }
+  return s;
+}
+
+}  // namespace mysql_backup

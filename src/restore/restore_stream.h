@@ -1,0 +1,33 @@
+// Streams a backup into the mysql/mariadb client: read -> decompress -> (tap) -> client stdin.
+// No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
+#ifndef MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
+#define MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "config/config.h"
+#include "dump/compressor.h"
+#include "util/status.h"
+
+namespace mysql_backup {
+
+struct RestoreRequest {
+  std::string path;
+  Compression compression = Compression::kGzip;
+  ConnectionConfig connection;
+  std::string database;
+  ByteSink* tap = nullptr;  // sees every decompressed byte (the restore drill's scanner)
+  std::function<void(uint64_t read, uint64_t total)> progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Errors: kIntegrity (the stream is corrupt), kConnection, kProcess (the client reported an
+// SQL error; its stderr in detail()), kStorage (reading the file).
+Status StreamRestore(const RestoreRequest& request);
+
+}  // namespace mysql_backup
+
+#endif  // MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_

@@ -1,0 +1,42 @@
+#include "retention/retention.h"
+
+#include <algorithm>
+
+namespace mysql_backup {
+
+int RetentionCounts::For(BackupType type) const {
+  switch (type) {
+    case BackupType::kDaily: return daily;
+    case BackupType::kWeekly: return weekly;
+    case BackupType::kMonthly: return monthly;
+  }
+  return daily;
+}
+
+std::vector<BackupFile> SelectForDeletion(const std::vector<BackupFile>& backups,
+                                          const std::string& database,
+                                          const RetentionCounts& counts,
+                                          const std::set<std::string>& keep) {
+  std::vector<BackupFile> out;
+  for (BackupType type : kAllBackupTypes) {
+    std::vector<const BackupFile*> mine;
+    for (const auto& b : backups) {
+      if (b.name.type == type && b.name.database == database) mine.push_back(&b);
+    }
+    std::stable_sort(mine.begin(), mine.end(), [](const BackupFile* a, const BackupFile* b) {
+      if (a->name.created != b->name.created) return a->name.created > b->name.created;
+      return a->path > b->path;
+    });
+    // A count below 1 would delete everything; the config forbids it, and so does this.
+    size_t keep_count = static_cast<size_t>(std::max(1, counts.For(type)));
+    for (size_t i = keep_count; i < mine.size(); ++i) {
+      if (!keep.count(mine[i]->path)) out.push_back(*mine[i]);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const BackupFile& a, const BackupFile& b) {
+    return a.name.created < b.name.created;
+  });
+  return out;
+}
+
+}  // namespace mysql_backup
