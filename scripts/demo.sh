@@ -82,15 +82,15 @@ compare() {
   tables=$(tests/support/mariadb.sh sql "$work/db" -N -e "SELECT GROUP_CONCAT(CONCAT('\`', REPLACE(table_name, '\`', '\`\`'), '\`') ORDER BY table_name) FROM information_schema.tables WHERE table_schema='$db' AND table_type='BASE TABLE'")
   tests/support/mariadb.sh sql "$work/db" "$db" -N -e "CHECKSUM TABLE $tables EXTENDED" | sed "s/^$db\.//"
   tests/support/mariadb.sh sql "$work/db" -N -e "
-    SELECT CONCAT('routine ', routine_type, ' ', routine_name) FROM information_schema.routines WHERE routine_schema='$db'
-    UNION ALL SELECT CONCAT('trigger ', trigger_name) FROM information_schema.triggers WHERE trigger_schema='$db'
-    UNION ALL SELECT CONCAT('event ', event_name) FROM information_schema.events WHERE event_schema='$db'
-    UNION ALL SELECT CONCAT('view ', table_name) FROM information_schema.views WHERE table_schema='$db'
+    SELECT CONCAT('routine ', routine_type, ' ', routine_name), 'exists' FROM information_schema.routines WHERE routine_schema='$db'
+    UNION ALL SELECT CONCAT('trigger ', trigger_name), 'exists' FROM information_schema.triggers WHERE trigger_schema='$db'
+    UNION ALL SELECT CONCAT('event ', event_name), 'exists' FROM information_schema.events WHERE event_schema='$db'
+    UNION ALL SELECT CONCAT('view ', table_name), 'exists' FROM information_schema.views WHERE table_schema='$db'
     ORDER BY 1"
 }
 compare awkward > "$work/source.txt"
 compare awkward_restored > "$work/restored.txt"
-paste "$work/source.txt" "$work/restored.txt" | awk -F'\t' '{ printf "%-40s %-12s | %-40s %s\n", $1, $2, $3, $4 }'
+paste "$work/source.txt" "$work/restored.txt" | awk -F'\t' '{ printf "%-34s %-12s | %-34s %s\n", $1, $2, $3, $4 }'
 if diff -q "$work/source.txt" "$work/restored.txt" >/dev/null; then
   echo "MATCH: the restored database equals the source ($(wc -l < "$work/source.txt") tables and objects)"
 else

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "cli/options.h"
 #include "cli/run_context.h"
 #include "config/config.h"
+#include "journal/journal_backend.h"
 #include "journal/logger.h"
 #include "journal/text_backends.h"
 
@@ -74,7 +76,12 @@ int Run(int argc, char** argv) {
   logger.SetCommonField("BACKUP_TYPE",
                         spec->journal_type ? spec->journal_type : options->backup_type);
   logger.SetCommonField("BACKUP_DATABASE", config->database_name);
-  logger.AddBackend(MakeStderrBackend());
+  // Under systemd stderr already goes to the journal: send structured entries there instead.
+  if (JournalAvailable()) {
+    logger.AddBackend(std::make_unique<JournalBackend>());
+  } else {
+    logger.AddBackend(MakeStderrBackend());
+  }
   if (!config->general.log_dir.empty()) {
     auto file = MakeDailyFileBackend(config->general.log_dir);
     if (file.ok()) {

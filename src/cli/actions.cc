@@ -5,6 +5,7 @@
 #include "cli/cleanup_action.h"
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
+#include "cli/notify_failure_action.h"
 #include "cli/restore_action.h"
 
 namespace mysql_backup {
@@ -23,7 +24,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kRestore, "restore", false, &RunRestoreAction},
     {Action::kRestoreTest, "restore-test", false, &NotYet},
     {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
-    {Action::kNotifyFailure, "notify", false, &NotYet},
+    {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
     {Action::kDaemon, "daemon", false, &RunDaemonAction},
 };
 

@@ -1,5 +1,7 @@
 #include "journal/logger.h"
 
+#include "journal/sd_status.h"
+
 namespace mysql_backup {
 
 namespace {
@@ -28,6 +30,6 @@ void Logger::Log(Priority priority, const std::string& message, const LogFields&
   if (recent_.size() > kRecentLines) recent_.erase(recent_.begin());
 }
 
-void Logger::Status(const std::string& /*status*/) {}
+void Logger::Status(const std::string& status) { NotifyStatus(status); }
 
 }  // namespace mysql_backup

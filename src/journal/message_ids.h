@@ -1,16 +1,32 @@
-// MESSAGE_IDs of the catalogued journal events (made once with `systemd-id128 new`).
-// catalog/mysql-backup.catalog explains each; keep the two in step.
+// The MESSAGE_ID values of the journal entries that end an event, one per kind of outcome. Each
+// has an entry in catalog/mysql-backup.catalog (what happened, what to do), which `journalctl -x`
+// shows; monitoring selects on them (`journalctl MESSAGE_ID=...`). Made once with
+// `systemd-id128 new`; never change or reuse one.
+//
+// Fields the catalog texts substitute (besides BACKUP_TYPE and BACKUP_DATABASE, on every entry):
+//   backup succeeded/failed: BACKUP_FILE, BACKUP_SIZE, BACKUP_SHA256, BACKUP_DURATION_USEC,
+//                            BACKUP_ERROR (failure only: configuration, connection, process, ...)
+//   cleanup done:            CLEANUP_DELETED, CLEANUP_FREED_BYTES (bytes), CLEANUP_DRY_RUN (0/1)
+//   restore drill:           BACKUP_FILE, BACKUP_ERROR (failure only)
+//   unit failure notified:   FAILED_UNIT, FAILED_SERVICE_RESULT, FAILED_EXIT_CODE,
+//                            FAILED_EXIT_STATUS, FAILED_INVOCATION_ID
 #ifndef MYSQL_BACKUP_JOURNAL_MESSAGE_IDS_H_
 #define MYSQL_BACKUP_JOURNAL_MESSAGE_IDS_H_
 
 namespace mysql_backup {
 
-inline constexpr char kMessageBackupSucceeded[] = "5c1e0b3a2f6d4e8b9a7c1d2e3f405162";
-inline constexpr char kMessageBackupFailed[] = "a3d94f1c7b2e4c5d8e6f7a8b9c0d1e2f";
-inline constexpr char kMessageCleanupDone[] = "7e2b5d8c1a3f4b6e9d0c2a4b6d8e0f13";
-inline constexpr char kMessageRestoreTestPassed[] = "1f3e5d7c9b2a4c6e8f0d2b4a6c8e0a24";
-inline constexpr char kMessageRestoreTestFailed[] = "c4b2a19e8d7f4e3c2b1a0f9e8d7c6b35";
-inline constexpr char kMessageUnitFailureNotified[] = "9d8c7b6a5f4e4d3c2b1a0e9f8d7c6b46";
+inline constexpr char kMessageBackupSucceeded[] = "fa378c1c83f54c15860a8afdf76edff0";
+inline constexpr char kMessageBackupFailed[] = "250ae89039d94e4bbfc435444b39b558";
+inline constexpr char kMessageCleanupDone[] = "f58bec5bf95f49a980b7dc9fffa4bad4";
+inline constexpr char kMessageRestoreTestPassed[] = "c626363501de4c87a15b636268bd05ce";
+inline constexpr char kMessageRestoreTestFailed[] = "07e7a45c915844cd84e26b21617eb577";
+inline constexpr char kMessageUnitFailureNotified[] = "7ab84dcf5b2a4fada47b436b126294f8";
+
+// Every id above, for the test that checks each has a catalog entry.
+inline constexpr const char* kAllMessageIds[] = {
+    kMessageBackupSucceeded,   kMessageBackupFailed,      kMessageCleanupDone,
+    kMessageRestoreTestPassed, kMessageRestoreTestFailed, kMessageUnitFailureNotified,
+};
 
 }  // namespace mysql_backup
 
