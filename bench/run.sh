@@ -99,25 +99,27 @@ chmod 0640 "$work"/*.conf
 # mysqldump with the same options mysql-backup uses by default, as root over the socket.
 dump="mariadb-dump --no-defaults --socket=$SOCKET --user=root --single-transaction --routines --events --triggers --add-drop-table --extended-insert bench"
 
-# name, command (run by sh -c), output file ('' for none)
-cases=(
-  "mysqldump > /dev/null|$dump > /dev/null|"
-  "mysqldump | gzip -6|$dump | gzip -6 > $work/d.sql.gz|$work/d.sql.gz"
-  "mysqldump | pigz -6|$dump | pigz -6 > $work/d.sql.gz|$work/d.sql.gz"
-  "mysqldump | zstd -3 -T0|$dump | zstd -q -3 -T0 > $work/d.sql.zst|$work/d.sql.zst"
-)
+# Three parallel lists: name, command (run by sh -c), output to size ('' for none).
+names=() cmds=() outputs=()
+add() { names+=("$1"); cmds+=("$2"); outputs+=("$3"); }
+add "mysqldump > /dev/null" "$dump > /dev/null" ""
+add "mysqldump | gzip -6" "$dump | gzip -6 > $work/d.sql.gz" "$work/d.sql.gz"
+add "mysqldump | pigz -6" "$dump | pigz -6 > $work/d.sql.gz" "$work/d.sql.gz"
+add "mysqldump | zstd -3 -T0" "$dump | zstd -q -3 -T0 > $work/d.sql.zst" "$work/d.sql.zst"
 if command -v mydumper >/dev/null; then
-  cases+=("mydumper -c|rm -rf $work/myd && mydumper --socket $SOCKET --user root -B bench -c -o $work/myd|$work/myd")
+  add "mydumper -c" "rm -rf $work/myd && mydumper --socket $SOCKET --user root -B bench -c -o $work/myd" "$work/myd"
 fi
-cases+=(
-  "mysql-backup gzip -6|rm -rf $work/out/* && $bin -c $work/gzip.conf --backup-type daily >/dev/null|$work/out"
-  "mysql-backup zstd -3|rm -rf $work/out/* && $bin -c $work/zstd.conf --backup-type daily >/dev/null|$work/out"
-)
+add "mysql-backup gzip -6" "rm -rf $work/out/* && $bin -c $work/gzip.conf --backup-type daily >/dev/null" "$work/out"
+add "mysql-backup zstd -3" "rm -rf $work/out/* && $bin -c $work/zstd.conf --backup-type daily >/dev/null" "$work/out"
 
 measure() {  # prints: wall cpu rss_kb
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" sh -c "$1" 2>/dev/null
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" sh -c "$1" 2>"$work/stderr"; then
+    echo "bench: failed: $1" >&2
+    tail -5 "$work/stderr" >&2
+    exit 1
+  fi
   read -r wall user sys rss < "$work/time"
-  echo "$wall $(echo "$user + $sys" | bc) $rss"
+  echo "$wall $(awk "BEGIN { printf \"%.2f\", $user + $sys }") $rss"
 }
 
 echo "bench: warming up (one bare dump)" >&2
@@ -125,8 +127,8 @@ sh -c "$dump > /dev/null"
 printf '%-26s %9s %9s %10s %12s %8s\n' "pipeline" "wall s" "cpu s" "peak RSS" "output" "x bare"
 json="["
 bare=""
-for c in "${cases[@]}"; do
-  IFS='|' read -r name cmd output <<< "$c"
+for i in "${!names[@]}"; do
+  name=${names[$i]} cmd=${cmds[$i]} output=${outputs[$i]}
   best=""
   for _ in $(seq 1 "$runs"); do
     r=$(measure "$cmd")
@@ -136,7 +138,7 @@ for c in "${cases[@]}"; do
   size=0
   [ -n "$output" ] && size=$(du -sb "$output" | cut -f1)
   [ -z "$bare" ] && bare=$wall
-  ratio=$(echo "scale=2; $wall / $bare" | bc)
+  ratio=$(awk "BEGIN { printf \"%.2f\", $wall / $bare }")
   printf '%-26s %9.2f %9.2f %7d MiB %8d MiB %7.2fx\n' "$name" "$wall" "$cpu" $((rss / 1024)) $((size / 1048576)) "$ratio"
   json+="$( [ "$json" = "[" ] || echo ,){\"pipeline\": \"$name\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss, \"output_bytes\": $size, \"ratio_to_bare\": $ratio}"
 done
@@ -145,14 +147,14 @@ echo >&2
 for comp in gzip zstd; do
   rm -rf "$work/out"/*
   "$bin" -c "$work/$comp.conf" --backup-type daily >/dev/null
-  file=$(ls "$work"/out/daily/*.sql.*[a-z])
+  file=$(ls "$work"/out/daily/*.sql.gz "$work"/out/daily/*.sql.zst 2>/dev/null || true)
   r=$(measure "$bin -c $work/$comp.conf --restore $file --target-database restored_$comp >/dev/null")
   read -r wall cpu rss <<< "$r"
   printf '%-26s %9.2f %9.2f %7d MiB\n' "restore ($comp)" "$wall" "$cpu" $((rss / 1024))
   json+=",{\"pipeline\": \"mysql-backup --restore ($comp)\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss}"
 done
 json+="]"
-dump_bytes=$(sh -c "$dump" | wc -c)
+dump_bytes=$(sh -c "$dump | wc -c")
 machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 printf '{"machine": "%s", "dump_bytes": %s, "results": %s}\n' "$machine" "$dump_bytes" "$json" > "$out_json"
 echo
