@@ -287,6 +287,11 @@ TEST(MysqlClientTest, ClassifiesRealClientErrors) {
        ErrorKind::kProcess},
       {"mysqldump: Got error: 10450: \"not a real code\"\n", ErrorKind::kProcess},
       {"ERROR 1064 (42000) at line 5: You have an error in your SQL syntax\n", ErrorKind::kProcess},
+      {"mariadb-dump: Error 2013: Lost connection to server during query when dumping table "
+       "`many` at row: 1234\n",
+       ErrorKind::kConnection},
+      {"mysqldump: Couldn't execute 'SHOW CREATE TABLE `t`': MySQL server has gone away (2006)\n",
+       ErrorKind::kConnection},
       {"", ErrorKind::kProcess},
   };
   for (const auto& c : kCases) {

@@ -108,6 +108,11 @@ ErrorKind ClassifyClientFailure(const std::string& stderr_text) {
   if (stderr_text.find("when trying to connect") != std::string::npos) {
     return ErrorKind::kConnection;
   }
+  // The server went away in the middle of the dump ("Error 2013: Lost connection to server
+  // during query when dumping table", "... server has gone away (2006)"): the server, not the
+  // dump, is what the operator must look at.
+  static const std::regex kLost(R"(Error:? (2006|2013)\b|\((2006|2013)\))");
+  if (std::regex_search(stderr_text, kLost)) return ErrorKind::kConnection;
   return ErrorKind::kProcess;
 }
 
