@@ -162,6 +162,11 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
     if (!first_line.empty()) message += ": " + first_line;
     return Status(kind, message).SetDetail(err_text);
   }
+  if (trailer.total_bytes() == 0) {
+    return Status(ErrorKind::kProcess,
+                  BaseName(program) + " exited successfully but wrote nothing; no backup was made")
+        .SetDetail(err_text);
+  }
   if (!trailer.complete()) {
     return Status(ErrorKind::kProcess,
                   BaseName(program) +
