@@ -19,7 +19,8 @@ struct CliResult {
   std::string err;
 };
 
-// Runs the binary with `args`; `env` entries ("NAME=value") are added to the environment.
+// Runs the binary with `args`; `env` entries ("NAME=value") are added to the environment,
+// replacing an inherited variable of the same name.
 CliResult RunMysqlBackup(const std::vector<std::string>& args,
                          const std::vector<std::string>& env = {});
 
