@@ -27,8 +27,8 @@ std::ostream& operator<<(std::ostream& out, const ScanSummary& s) {
   out << "rows{";
   for (const auto& [table, n] : s.rows) out << table << "=" << n << " ";
   const std::pair<const char*, const std::set<std::string>*> sets[] = {
-      {"tables", &s.tables},         {"views", &s.views},     {"procedures", &s.procedures},
-      {"functions", &s.functions},   {"triggers", &s.triggers}, {"events", &s.events},
+      {"tables", &s.tables},       {"views", &s.views},       {"procedures", &s.procedures},
+      {"functions", &s.functions}, {"triggers", &s.triggers}, {"events", &s.events},
       {"sequences", &s.sequences}};
   out << "}";
   for (const auto& [name, set] : sets) {
@@ -40,9 +40,9 @@ std::ostream& operator<<(std::ostream& out, const ScanSummary& s) {
 }
 
 ScanSummary Summarize(const DumpScanner& scanner) {
-  return ScanSummary{scanner.rows_inserted(), scanner.tables(),     scanner.views(),
-                     scanner.procedures(),    scanner.functions(),  scanner.triggers(),
-                     scanner.events(),        scanner.sequences(),  scanner.statements(),
+  return ScanSummary{scanner.rows_inserted(), scanner.tables(),    scanner.views(),
+                     scanner.procedures(),    scanner.functions(), scanner.triggers(),
+                     scanner.events(),        scanner.sequences(), scanner.statements(),
                      scanner.ended_cleanly()};
 }
 
@@ -103,8 +103,8 @@ TEST(DumpScannerTest, CountsTuplesThatQuotesAndEscapesCannotFool) {
       {"_binary prefix", "INSERT INTO `t` VALUES (_binary 'x),('),(_binary '');", "t", 2},
       {"hex and bit literals", "INSERT INTO `t` VALUES (0x4142,b'101',x'2829'),(0x,NULL,NULL);",
        "t", 2},
-      {"numbers", "INSERT INTO `t` VALUES (-1,-1.5e-10,+3,.5),(NULL,-0,1e300,-9223372036854775808);",
-       "t", 2},
+      {"numbers",
+       "INSERT INTO `t` VALUES (-1,-1.5e-10,+3,.5),(NULL,-0,1e300,-9223372036854775808);", "t", 2},
       {"minus before a parenthesis or a string", "INSERT INTO `t` VALUES (-(1)),(-'),('),(- 3);",
        "t", 3},
       {"nested parentheses", "INSERT INTO `t` VALUES (POINT(1,2),(3)),(ST_GeomFromText('P(1)'));",
@@ -181,6 +181,22 @@ TEST(DumpScannerTest, DelimiterCommandChangesStatementEnd) {
   // The procedure body's INSERT is not run by the dump: only 2, 3 and 4.
   EXPECT_EQ(RowsOf(s, "t"), 3u);
   EXPECT_EQ(s.statements, 4u);
+  EXPECT_EQ(s, ScanByteByByte(sql));
+}
+
+TEST(DumpScannerTest, LongerDelimiterEndsOnlyWhenWhole) {
+  // What mysqldump's create_delimiter() means to write for an event whose body holds ";;".
+  const std::string sql =
+      "DELIMITER ;;;\n"
+      "CREATE EVENT `e` ON SCHEDULE EVERY 1 DAY DO BEGIN SELECT 1;; SELECT ';;'; END ;;;\n"
+      "INSERT INTO `t` VALUES (1);;;\n"
+      "DELIMITER ;\n"
+      "CREATE TABLE `after` (x int);\n";
+  const ScanSummary s = ScanWhole(sql);
+  EXPECT_EQ(s.events, std::set<std::string>{"e"});
+  EXPECT_EQ(s.tables, std::set<std::string>{"after"});
+  EXPECT_EQ(RowsOf(s, "t"), 1u);
+  EXPECT_EQ(s.statements, 3u);
   EXPECT_EQ(s, ScanByteByByte(sql));
 }
 
@@ -285,15 +301,16 @@ TEST(DumpScannerTest, VersionedCommentsAreCodeAndPlainCommentsAreNot) {
       "# CREATE TABLE `no3` (x int);\n"
       "CREATE /* ; */ TABLE `with_comment` (x int);\n"
       "CREATE TABLE `dash--name` (x int -- comment ; \n);\n");
-  EXPECT_EQ(s.tables, (std::set<std::string>{"after_empty_comment", "dash--name",
-                                             "with_comment", "yes", "yes_too"}));
+  EXPECT_EQ(s.tables, (std::set<std::string>{"after_empty_comment", "dash--name", "with_comment",
+                                             "yes", "yes_too"}));
   EXPECT_EQ(s.statements, 5u);
 }
 
 TEST(DumpScannerTest, FollowsNoBackslashEscapesAsTheDumpSetsIt) {
   // As mariadb-dump writes a procedure created under NO_BACKSLASH_ESCAPES: 'C:\' is a whole
   // string there. Read with backslash escapes, the string would swallow the ;; that ends it.
-  const std::string sql = R"(/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+  const std::string sql =
+      R"(/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
 INSERT INTO `t` VALUES ('a\'),(b'),(1);
 /*!50003 SET @saved_sql_mode       = @@sql_mode */ ;
 /*!50003 SET sql_mode              = 'NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES' */ ;

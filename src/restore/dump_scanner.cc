@@ -56,8 +56,8 @@ uint8_t ModesFromSqlMode(std::string_view value) {
     while (!item.empty() && IsSpace(item.front())) item.remove_prefix(1);
     while (!item.empty() && IsSpace(item.back())) item.remove_suffix(1);
     if (EqualsIgnoreCase(item, "NO_BACKSLASH_ESCAPES")) modes |= kNoBackslashEscapes;
-    for (std::string_view ansi : {"ANSI_QUOTES", "ANSI", "DB2", "MAXDB", "MSSQL", "ORACLE",
-                                  "POSTGRESQL"}) {
+    for (std::string_view ansi :
+         {"ANSI_QUOTES", "ANSI", "DB2", "MAXDB", "MSSQL", "ORACLE", "POSTGRESQL"}) {
       if (EqualsIgnoreCase(item, ansi)) modes |= kAnsiQuotes;
     }
   }
@@ -76,8 +76,7 @@ struct Token {
   bool IsPunct(char c) const { return kind == Kind::kPunct && raw[0] == c; }
   // A "name" is a string when ANSI_QUOTES is off, but where a name must be it can only be one.
   bool IsNameLike() const {
-    return kind == Kind::kWord || kind == Kind::kName ||
-           (kind == Kind::kString && raw[0] == '"');
+    return kind == Kind::kWord || kind == Kind::kName || (kind == Kind::kString && raw[0] == '"');
   }
 };
 
@@ -94,13 +93,26 @@ std::string Unquote(const Token& token) {
     char c = raw[i];
     if (c == '\\' && token.escapes && i + 1 < raw.size()) {
       switch (raw[++i]) {
-        case 'n': c = '\n'; break;
-        case 't': c = '\t'; break;
-        case 'r': c = '\r'; break;
-        case '0': c = '\0'; break;
-        case 'Z': c = '\x1a'; break;
-        case 'b': c = '\b'; break;
-        default: c = raw[i];
+        case 'n':
+          c = '\n';
+          break;
+        case 't':
+          c = '\t';
+          break;
+        case 'r':
+          c = '\r';
+          break;
+        case '0':
+          c = '\0';
+          break;
+        case 'Z':
+          c = '\x1a';
+          break;
+        case 'b':
+          c = '\b';
+          break;
+        default:
+          c = raw[i];
       }
     } else if (c == quote) {
       if (i + 1 < raw.size() && raw[i + 1] == quote) {
@@ -256,8 +268,8 @@ void ParseCreate(HeadTokenizer& tokens, HeadInfo* info) {
     const Token token = tokens.Next();
     if (token.kind == Token::Kind::kEnd) return;
     if (token.Is("TEMPORARY")) temporary = true;
-    for (std::string_view other : {"DATABASE", "SCHEMA", "INDEX", "USER", "ROLE", "SERVER",
-                                   "PACKAGE", "TABLESPACE"}) {
+    for (std::string_view other :
+         {"DATABASE", "SCHEMA", "INDEX", "USER", "ROLE", "SERVER", "PACKAGE", "TABLESPACE"}) {
       if (token.Is(other)) return;
     }
     const ObjectKind kind = ObjectKeyword(token);
@@ -403,8 +415,7 @@ InsertHead ParseInsertHead(std::string_view head, uint8_t modes) {
   const Token after = tokens.Next();
   if (after.kind == Token::Kind::kEnd) {
     result.kind = InsertHead::Kind::kColumns;
-  } else if ((after.Is("VALUES") || after.Is("VALUE")) &&
-             tokens.Next().kind == Token::Kind::kEnd) {
+  } else if ((after.Is("VALUES") || after.Is("VALUE")) && tokens.Next().kind == Token::Kind::kEnd) {
     result.kind = InsertHead::Kind::kValues;
   } else {
     return result;
@@ -764,14 +775,29 @@ void DumpScanner::ClassifyHead() {
   const HeadInfo info = ParseHead(head_, modes_);
   std::set<std::string>* objects = nullptr;
   switch (info.object) {
-    case ObjectKind::kNone: break;
-    case ObjectKind::kTable: objects = &tables_; break;
-    case ObjectKind::kView: objects = &views_; break;
-    case ObjectKind::kProcedure: objects = &procedures_; break;
-    case ObjectKind::kFunction: objects = &functions_; break;
-    case ObjectKind::kTrigger: objects = &triggers_; break;
-    case ObjectKind::kEvent: objects = &events_; break;
-    case ObjectKind::kSequence: objects = &sequences_; break;
+    case ObjectKind::kNone:
+      break;
+    case ObjectKind::kTable:
+      objects = &tables_;
+      break;
+    case ObjectKind::kView:
+      objects = &views_;
+      break;
+    case ObjectKind::kProcedure:
+      objects = &procedures_;
+      break;
+    case ObjectKind::kFunction:
+      objects = &functions_;
+      break;
+    case ObjectKind::kTrigger:
+      objects = &triggers_;
+      break;
+    case ObjectKind::kEvent:
+      objects = &events_;
+      break;
+    case ObjectKind::kSequence:
+      objects = &sequences_;
+      break;
   }
   // Tables, views and sequences share one namespace: creating one replaces a placeholder of
   // another kind (mysqldump's stand-in for a view). DROP TABLE drops sequences too.

@@ -129,8 +129,7 @@ class DumpScanner : public ByteSink {
 
   std::map<std::string, uint64_t> rows_inserted_;
   uint64_t total_rows_ = 0;
-  std::set<std::string> tables_, views_, procedures_, functions_, triggers_, events_,
-      sequences_;
+  std::set<std::string> tables_, views_, procedures_, functions_, triggers_, events_, sequences_;
   uint64_t statements_ = 0;
   uint64_t bytes_ = 0;
   bool ended_cleanly_ = false;
@@ -155,10 +154,10 @@ class DumpScanner : public ByteSink {
   bool insert_checked_ = false;  // the first '(' of the head seen
   std::string head_;
   int64_t depth_ = 0;
-  std::string table_;           // INSERT target, unescaped
-  std::string last_table_;      // of the previous INSERT, whose counter is rows_
-  uint64_t* rows_ = nullptr;    // counter of last_table_ in rows_inserted_
-  std::string word_;            // the keyword after an INSERT column list
+  std::string table_;         // INSERT target, unescaped
+  std::string last_table_;    // of the previous INSERT, whose counter is rows_
+  uint64_t* rows_ = nullptr;  // counter of last_table_ in rows_inserted_
+  std::string word_;          // the keyword after an INSERT column list
 };
 
 }  // namespace mysql_backup
