@@ -2,429 +2,10 @@
 
 #include <cstring>
 #include <utility>
-#include <vector>
+
+#include "restore/statement_head.h"
 
 namespace mysql_backup {
-
-namespace {
-
-// sql_mode bits that change how the client and server lex.
-constexpr uint8_t kNoBackslashEscapes = 1;
-constexpr uint8_t kAnsiQuotes = 2;
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Bytes of an unquoted identifier or keyword; '@' too, so that @var and @@sql_mode are words.
-bool IsWordByte(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' ||
-         u == '$' || u == '@' || u >= 0x80;
-}
-
-char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLower(c);
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLower(a[i]) != ToLower(b[i])) return false;
-  }
-  return true;
-}
-
-bool StartsWithKeyword(std::string_view text, std::string_view keyword) {
-  return text.size() >= keyword.size() &&
-         EqualsIgnoreCase(text.substr(0, keyword.size()), keyword) &&
-         (text.size() == keyword.size() || !IsWordByte(text[keyword.size()]));
-}
-
-// The lexing bits of a sql_mode value such as 'NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES'. The
-// combination modes that include ANSI_QUOTES count as it.
-uint8_t ModesFromSqlMode(std::string_view value) {
-  uint8_t modes = 0;
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view item = value.substr(0, comma);
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-    while (!item.empty() && IsSpace(item.front())) item.remove_prefix(1);
-    while (!item.empty() && IsSpace(item.back())) item.remove_suffix(1);
-    if (EqualsIgnoreCase(item, "NO_BACKSLASH_ESCAPES")) modes |= kNoBackslashEscapes;
-    for (std::string_view ansi :
-         {"ANSI_QUOTES", "ANSI", "DB2", "MAXDB", "MSSQL", "ORACLE", "POSTGRESQL"}) {
-      if (EqualsIgnoreCase(item, ansi)) modes |= kAnsiQuotes;
-    }
-  }
-  return modes;
-}
-
-struct Token {
-  enum class Kind { kEnd, kWord, kName, kString, kPunct };
-  Kind kind = Kind::kEnd;
-  std::string_view raw;  // as written, quotes included
-  bool escapes = false;  // backslash escapes inside this quoted token
-
-  bool Is(std::string_view keyword) const {
-    return kind == Kind::kWord && EqualsIgnoreCase(raw, keyword);
-  }
-  bool IsPunct(char c) const { return kind == Kind::kPunct && raw[0] == c; }
-  // A "name" is a string when ANSI_QUOTES is off, but where a name must be it can only be one.
-  bool IsNameLike() const {
-    return kind == Kind::kWord || kind == Kind::kName || (kind == Kind::kString && raw[0] == '"');
-  }
-};
-
-// The value of a word, identifier or string token: quotes removed, doubled quotes and backslash
-// escapes undone. A token cut off by the end of the head yields what it has.
-std::string Unquote(const Token& token) {
-  if (token.kind != Token::Kind::kName && token.kind != Token::Kind::kString) {
-    return std::string(token.raw);
-  }
-  const std::string_view raw = token.raw;
-  const char quote = raw[0];
-  std::string out;
-  for (size_t i = 1; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\\' && token.escapes && i + 1 < raw.size()) {
-      switch (raw[++i]) {
-        case 'n':
-          c = '\n';
-          break;
-        case 't':
-          c = '\t';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case '0':
-          c = '\0';
-          break;
-        case 'Z':
-          c = '\x1a';
-          break;
-        case 'b':
-          c = '\b';
-          break;
-        default:
-          c = raw[i];
-      }
-    } else if (c == quote) {
-      if (i + 1 < raw.size() && raw[i + 1] == quote) {
-        ++i;
-      } else {
-        break;
-      }
-    }
-    out += c;
-  }
-  return out;
-}
-
-// Splits a statement head into tokens. The markers of versioned comments ("/*!50003", "/*M!100101",
-// "*/") are dropped: the server runs what they enclose, so that is the statement.
-class HeadTokenizer {
- public:
-  HeadTokenizer(std::string_view text, uint8_t modes) : text_(text), modes_(modes) {}
-
-  Token Next() {
-    if (has_peeked_) {
-      has_peeked_ = false;
-      return peeked_;
-    }
-    return Read();
-  }
-  const Token& Peek() {
-    if (!has_peeked_) {
-      peeked_ = Read();
-      has_peeked_ = true;
-    }
-    return peeked_;
-  }
-
- private:
-  Token Read();
-
-  std::string_view text_;
-  size_t pos_ = 0;
-  uint8_t modes_;
-  Token peeked_;
-  bool has_peeked_ = false;
-};
-
-Token HeadTokenizer::Read() {
-  const size_t size = text_.size();
-  for (;;) {
-    while (pos_ < size && IsSpace(text_[pos_])) ++pos_;
-    if (pos_ >= size) return Token{};
-    const std::string_view rest = text_.substr(pos_);
-    if (rest.starts_with("/*!") || rest.starts_with("/*M!")) {
-      pos_ += rest[2] == '!' ? 3 : 4;
-      while (pos_ < size && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
-      continue;
-    }
-    if (rest.starts_with("*/")) {
-      pos_ += 2;
-      continue;
-    }
-    break;
-  }
-  const size_t start = pos_;
-  const char c = text_[pos_];
-  Token token;
-  if (c == '\'' || c == '"' || c == '`') {
-    const bool name = c == '`' || (c == '"' && (modes_ & kAnsiQuotes));
-    token.kind = name ? Token::Kind::kName : Token::Kind::kString;
-    token.escapes = !name && !(modes_ & kNoBackslashEscapes);
-    ++pos_;
-    while (pos_ < size) {
-      const char d = text_[pos_++];
-      if (d == '\\' && token.escapes) {
-        if (pos_ < size) ++pos_;
-      } else if (d == c) {
-        if (pos_ < size && text_[pos_] == c) {
-          ++pos_;
-        } else {
-          break;
-        }
-      }
-    }
-  } else if (IsWordByte(c)) {
-    token.kind = Token::Kind::kWord;
-    while (pos_ < size && IsWordByte(text_[pos_])) ++pos_;
-  } else {
-    token.kind = Token::Kind::kPunct;
-    ++pos_;
-  }
-  token.raw = text_.substr(start, pos_ - start);
-  return token;
-}
-
-// Reads `name` or `db`.`name` and returns the last part, unquoted; "" when no name is there.
-std::string ReadQualifiedName(HeadTokenizer& tokens) {
-  Token token = tokens.Next();
-  if (!token.IsNameLike()) return "";
-  std::string name = Unquote(token);
-  while (tokens.Peek().IsPunct('.')) {
-    tokens.Next();
-    token = tokens.Next();
-    if (!token.IsNameLike()) break;
-    name = Unquote(token);
-  }
-  return name;
-}
-
-void SkipIfExists(HeadTokenizer& tokens) {
-  if (!tokens.Peek().Is("IF")) return;
-  tokens.Next();
-  if (tokens.Peek().Is("NOT")) tokens.Next();
-  if (tokens.Peek().Is("EXISTS")) tokens.Next();
-}
-
-enum class ObjectKind { kNone, kTable, kView, kProcedure, kFunction, kTrigger, kEvent, kSequence };
-
-ObjectKind ObjectKeyword(const Token& token) {
-  if (token.kind != Token::Kind::kWord) return ObjectKind::kNone;
-  static const std::pair<std::string_view, ObjectKind> kKeywords[] = {
-      {"TABLE", ObjectKind::kTable},         {"VIEW", ObjectKind::kView},
-      {"PROCEDURE", ObjectKind::kProcedure}, {"FUNCTION", ObjectKind::kFunction},
-      {"TRIGGER", ObjectKind::kTrigger},     {"EVENT", ObjectKind::kEvent},
-      {"SEQUENCE", ObjectKind::kSequence},
-  };
-  for (const auto& [keyword, kind] : kKeywords) {
-    if (token.Is(keyword)) return kind;
-  }
-  return ObjectKind::kNone;
-}
-
-// One `target = value` of a SET statement, as far as sql_mode goes.
-struct SetAssignment {
-  enum class Value { kUnknown, kModes, kCurrentModes, kVariable };
-  std::string target;  // "sql_mode" or "@var", lower case
-  Value value = Value::kUnknown;
-  uint8_t modes = 0;     // kModes: from a literal
-  std::string variable;  // kVariable: "@var", lower case
-};
-
-// What a statement head (of a statement that is no INSERT) does to what we track.
-struct HeadInfo {
-  enum class Verb { kOther, kCreate, kDrop, kSet };
-  Verb verb = Verb::kOther;
-  ObjectKind object = ObjectKind::kNone;
-  std::vector<std::string> names;  // CREATE: one; DROP: the list
-  std::vector<SetAssignment> assignments;
-};
-
-// CREATE [OR REPLACE] [ALGORITHM=...] [DEFINER=...] [SQL SECURITY ...] [AGGREGATE] <kind>
-// [IF NOT EXISTS] name. The options before the kind are skipped whatever they are, up to a bound.
-void ParseCreate(HeadTokenizer& tokens, HeadInfo* info) {
-  bool temporary = false;
-  for (int i = 0; i < 64; ++i) {
-    const Token token = tokens.Next();
-    if (token.kind == Token::Kind::kEnd) return;
-    if (token.Is("TEMPORARY")) temporary = true;
-    for (std::string_view other :
-         {"DATABASE", "SCHEMA", "INDEX", "USER", "ROLE", "SERVER", "PACKAGE", "TABLESPACE"}) {
-      if (token.Is(other)) return;
-    }
-    const ObjectKind kind = ObjectKeyword(token);
-    if (kind == ObjectKind::kNone) continue;
-    if (temporary && kind == ObjectKind::kTable) return;
-    SkipIfExists(tokens);
-    std::string name = ReadQualifiedName(tokens);
-    if (name.empty()) return;
-    info->verb = HeadInfo::Verb::kCreate;
-    info->object = kind;
-    info->names.push_back(std::move(name));
-    return;
-  }
-}
-
-// DROP [TEMPORARY] <kind> [IF EXISTS] name [, name]...
-void ParseDrop(HeadTokenizer& tokens, HeadInfo* info) {
-  Token token = tokens.Next();
-  if (token.Is("TEMPORARY")) return;
-  const ObjectKind kind = ObjectKeyword(token);
-  if (kind == ObjectKind::kNone) return;
-  SkipIfExists(tokens);
-  for (;;) {
-    std::string name = ReadQualifiedName(tokens);
-    if (name.empty()) break;
-    info->names.push_back(std::move(name));
-    if (!tokens.Peek().IsPunct(',')) break;
-    tokens.Next();
-  }
-  if (info->names.empty()) return;
-  info->verb = HeadInfo::Verb::kDrop;
-  info->object = kind;
-}
-
-// Reads a variable reference after its first word ("@@session" "." "sql_mode"): returns it lower
-// case without scope ("@@sql_mode", "@x", "sql_mode"), and whether the scope is global.
-std::string ReadVariable(HeadTokenizer& tokens, const Token& first, bool* global) {
-  std::string word = ToLower(first.raw);
-  if (!word.starts_with("@@")) return word;
-  if (!tokens.Peek().IsPunct('.')) return word;
-  tokens.Next();
-  const Token var = tokens.Next();
-  if (word == "@@global") *global = true;
-  return "@@" + ToLower(var.raw);
-}
-
-// SET [GLOBAL|SESSION|LOCAL] var = value [, ...]: the assignments whose values we understand (a
-// string literal, @var, @@sql_mode, DEFAULT); anything else is kUnknown.
-void ParseSet(HeadTokenizer& tokens, HeadInfo* info) {
-  info->verb = HeadInfo::Verb::kSet;
-  for (;;) {
-    Token token = tokens.Next();
-    if (token.kind == Token::Kind::kEnd) return;
-    bool global = false;
-    if (token.Is("GLOBAL")) {
-      global = true;
-      token = tokens.Next();
-    } else if (token.Is("SESSION") || token.Is("LOCAL")) {
-      token = tokens.Next();
-    }
-    SetAssignment assignment;
-    if (token.kind == Token::Kind::kWord) {
-      assignment.target = ReadVariable(tokens, token, &global);
-      if (assignment.target.starts_with("@@")) assignment.target.erase(0, 2);
-    }
-    if (tokens.Peek().IsPunct(':')) tokens.Next();
-    bool understood = false;
-    if (tokens.Peek().IsPunct('=')) {
-      tokens.Next();
-      const Token value = tokens.Next();
-      if (value.kind == Token::Kind::kString) {
-        assignment.value = SetAssignment::Value::kModes;
-        assignment.modes = ModesFromSqlMode(Unquote(value));
-        understood = true;
-      } else if (value.Is("DEFAULT")) {
-        assignment.value = SetAssignment::Value::kModes;
-        understood = true;
-      } else if (value.kind == Token::Kind::kWord && value.raw[0] == '@') {
-        bool value_global = false;
-        std::string variable = ReadVariable(tokens, value, &value_global);
-        if (variable == "@@sql_mode") {
-          assignment.value = SetAssignment::Value::kCurrentModes;
-          understood = !value_global;
-        } else if (!variable.starts_with("@@")) {
-          assignment.value = SetAssignment::Value::kVariable;
-          assignment.variable = std::move(variable);
-          understood = true;
-        }
-      }
-    }
-    // The rest of this assignment: anything there makes the value an expression we don't know.
-    int depth = 0;
-    for (;;) {
-      const Token& next = tokens.Peek();
-      if (next.kind == Token::Kind::kEnd) break;
-      if (depth == 0 && next.IsPunct(',')) {
-        tokens.Next();
-        break;
-      }
-      if (next.IsPunct('(')) ++depth;
-      if (next.IsPunct(')')) --depth;
-      understood = false;
-      tokens.Next();
-    }
-    if (!understood) assignment.value = SetAssignment::Value::kUnknown;
-    if (!global && !assignment.target.empty()) info->assignments.push_back(std::move(assignment));
-  }
-}
-
-HeadInfo ParseHead(std::string_view head, uint8_t modes) {
-  HeadInfo info;
-  HeadTokenizer tokens(head, modes);
-  const Token first = tokens.Next();
-  if (first.Is("CREATE")) {
-    ParseCreate(tokens, &info);
-  } else if (first.Is("DROP")) {
-    ParseDrop(tokens, &info);
-  } else if (first.Is("SET")) {
-    ParseSet(tokens, &info);
-  }
-  return info;
-}
-
-// INSERT|REPLACE [LOW_PRIORITY|DELAYED|HIGH_PRIORITY] [IGNORE] [INTO] name, then "VALUES" (the
-// '(' that ended the head opens the first tuple) or nothing (it opens the column list).
-struct InsertHead {
-  enum class Kind { kOther, kColumns, kValues };
-  Kind kind = Kind::kOther;
-  std::string table;
-};
-
-InsertHead ParseInsertHead(std::string_view head, uint8_t modes) {
-  InsertHead result;
-  HeadTokenizer tokens(head, modes);
-  tokens.Next();  // INSERT or REPLACE
-  while (tokens.Peek().Is("LOW_PRIORITY") || tokens.Peek().Is("DELAYED") ||
-         tokens.Peek().Is("HIGH_PRIORITY") || tokens.Peek().Is("IGNORE")) {
-    tokens.Next();
-  }
-  if (tokens.Peek().Is("INTO")) tokens.Next();
-  std::string table = ReadQualifiedName(tokens);
-  if (table.empty()) return result;
-  const Token after = tokens.Next();
-  if (after.kind == Token::Kind::kEnd) {
-    result.kind = InsertHead::Kind::kColumns;
-  } else if ((after.Is("VALUES") || after.Is("VALUE")) && tokens.Next().kind == Token::Kind::kEnd) {
-    result.kind = InsertHead::Kind::kValues;
-  } else {
-    return result;
-  }
-  result.table = std::move(table);
-  return result;
-}
-
-}  // namespace
 
 DumpScanner::DumpScanner() {
   head_.reserve(kMaxHeadBytes);
@@ -574,7 +155,7 @@ void DumpScanner::Step(char c) {
       break;
     case Lex::kDashDash:
       // As the client: "--" then a blank or the end of the line starts a comment.
-      if (IsSpace(c)) {
+      if (IsSqlBlank(c)) {
         lex_ = Lex::kLineComment;
         if (c == '\n') {
           lex_ = Lex::kCode;
@@ -646,17 +227,17 @@ void DumpScanner::BeginQuote(char q) {
   Text(q);
   quote_ = q;
   // The client's rules: backticks never escape; "..." is an identifier under ANSI_QUOTES.
-  if (q == '`' || (q == '"' && (modes_ & kAnsiQuotes))) {
+  if (q == '`' || (q == '"' && (modes_ & kSqlModeAnsiQuotes))) {
     quote_escapes_ = false;
   } else {
-    quote_escapes_ = !(modes_ & kNoBackslashEscapes);
+    quote_escapes_ = !(modes_ & kSqlModeNoBackslashEscapes);
   }
   lex_ = Lex::kQuoted;
 }
 
 void DumpScanner::Text(char c) {
   if (!started_) {
-    if (IsSpace(c)) return;
+    if (IsSqlBlank(c)) return;
     started_ = true;
   }
   switch (phase_) {
@@ -678,9 +259,9 @@ void DumpScanner::Text(char c) {
         } else {
           phase_ = Phase::kOther;
         }
-      } else if (IsWordByte(c) && word_.size() < 8) {
+      } else if (IsSqlWordByte(c) && word_.size() < 8) {
         word_ += c;
-      } else if (!IsSpace(c)) {
+      } else if (!IsSqlBlank(c)) {
         phase_ = Phase::kOther;
       }
       break;
@@ -695,7 +276,7 @@ void DumpScanner::Text(char c) {
         depth_ = 1;
         ++*rows_;
         ++total_rows_;
-      } else if (c != ',' && !IsSpace(c)) {
+      } else if (c != ',' && !IsSqlBlank(c)) {
         // ON DUPLICATE KEY UPDATE and the like: no more tuples.
         phase_ = Phase::kOther;
       }
@@ -726,7 +307,7 @@ void DumpScanner::HeadByte(char c) {
   // in a comment that no server runs; nothing of it reaches the server.
   if (c == '\n' && head_.starts_with("/*M!999999\\-")) {
     std::string_view line = head_;
-    while (!line.empty() && IsSpace(line.back())) line.remove_suffix(1);
+    while (!line.empty() && IsSqlBlank(line.back())) line.remove_suffix(1);
     if (line.ends_with("*/")) ResetStatement();
   }
 }
@@ -772,7 +353,7 @@ void DumpScanner::BeginValues() {
 }
 
 void DumpScanner::ClassifyHead() {
-  const HeadInfo info = ParseHead(head_, modes_);
+  const StatementHead info = ParseStatementHead(head_, modes_);
   std::set<std::string>* objects = nullptr;
   switch (info.object) {
     case ObjectKind::kNone:
@@ -803,21 +384,21 @@ void DumpScanner::ClassifyHead() {
   // another kind (mysqldump's stand-in for a view). DROP TABLE drops sequences too.
   std::set<std::string>* const relations[] = {&tables_, &views_, &sequences_};
   switch (info.verb) {
-    case HeadInfo::Verb::kOther:
+    case StatementHead::Verb::kOther:
       break;
-    case HeadInfo::Verb::kCreate:
+    case StatementHead::Verb::kCreate:
       if (objects == &tables_ || objects == &views_ || objects == &sequences_) {
         for (auto* set : relations) set->erase(info.names[0]);
       }
       objects->insert(info.names[0]);
       break;
-    case HeadInfo::Verb::kDrop:
+    case StatementHead::Verb::kDrop:
       for (const std::string& name : info.names) {
         objects->erase(name);
         if (objects == &tables_) sequences_.erase(name);
       }
       break;
-    case HeadInfo::Verb::kSet:
+    case StatementHead::Verb::kSet:
       for (const SetAssignment& assignment : info.assignments) {
         const bool is_variable = assignment.target.starts_with("@");
         if (assignment.target != "sql_mode" && !is_variable) continue;
@@ -868,9 +449,9 @@ void DumpScanner::ResetStatement() {
 
 void DumpScanner::FinishDelimiterCommand() {
   std::string_view arg = delimiter_command_;
-  while (!arg.empty() && IsSpace(arg.front())) arg.remove_prefix(1);
+  while (!arg.empty() && IsSqlBlank(arg.front())) arg.remove_prefix(1);
   size_t end = 0;
-  while (end < arg.size() && !IsSpace(arg[end])) ++end;
+  while (end < arg.size() && !IsSqlBlank(arg[end])) ++end;
   // The client refuses an empty delimiter and keeps the old one.
   if (end > 0) SetDelimiter(arg.substr(0, end));
   ResetStatement();
