@@ -7,14 +7,11 @@
 #include "cli/inspect_actions.h"
 #include "cli/notify_failure_action.h"
 #include "cli/restore_action.h"
+#include "journal/message_ids.h"
 
 namespace mysql_backup {
 
 namespace {
-
-Status NotYet(const RunContext&) {
-  return Status(ErrorKind::kUsage, "this action is not available in this build yet");
-}
 
 constexpr ActionSpec kActions[] = {
     {Action::kBackup, nullptr, true, &RunBackupAction},
@@ -22,7 +19,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kList, "list", false, &RunListAction},
     {Action::kVerify, "verify", false, &RunVerifyAction},
     {Action::kRestore, "restore", false, &RunRestoreAction},
-    {Action::kRestoreTest, "restore-test", false, &NotYet},
+    {Action::kRestoreTest, "restore-test", false, &RunRestoreTestAction, kMessageRestoreTestFailed},
     {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
     {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
     {Action::kDaemon, "daemon", false, &RunDaemonAction},

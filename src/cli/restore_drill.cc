@@ -212,6 +212,9 @@ Status RunRestoreTestAction(const RunContext& ctx) {
            " AND ROUTINE_TYPE = 'FUNCTION'"},
       {"trigger", scanner.triggers(),
        "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " + schema},
+      {"sequence", scanner.sequences(),
+       "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + schema +
+           " AND TABLE_TYPE = 'SEQUENCE'"},
       {"event", scanner.events(),
        "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + schema},
   };
