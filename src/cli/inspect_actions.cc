@@ -19,12 +19,6 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string AbsolutePath(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  char cwd[4096];
-  return getcwd(cwd, sizeof cwd) ? JoinPath(cwd, path) : path;
-}
-
 }  // namespace
 
 Result<Compression> CompressionOfFile(const std::string& path) {

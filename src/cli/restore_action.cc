@@ -17,12 +17,6 @@ namespace mysql_backup {
 
 namespace {
 
-std::string AbsolutePath(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  char cwd[4096];
-  return getcwd(cwd, sizeof cwd) ? JoinPath(cwd, path) : path;
-}
-
 // Progress on a terminal only: a log or a journal does not want carriage returns.
 std::function<void(uint64_t, uint64_t)> TerminalProgress() {
   if (isatty(STDOUT_FILENO) != 1) return nullptr;

@@ -108,11 +108,7 @@ Status RunRestoreTestAction(const RunContext& ctx) {
 
   std::string path;
   if (!ctx.options.files.empty()) {
-    path = ctx.options.files[0];
-    if (path[0] != '/') {
-      char cwd[4096];
-      if (getcwd(cwd, sizeof cwd)) path = JoinPath(cwd, path);
-    }
+    path = AbsolutePath(ctx.options.files[0]);
   } else {
     auto newest = NewestBackup(config);
     if (!newest.ok()) return newest.status();

@@ -167,13 +167,6 @@ Result<std::string> ReadPasswordFile(const std::string& path) {
   return std::move(s);
 }
 
-std::string AbsolutePath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  char cwd[4096];
-  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
-  return JoinPath(cwd, path);
-}
-
 // Reads the connection keys of `section` over `base` (the [database] values for [restore]).
 Status ReadConnection(const ConfigReader& r, const std::string& section, bool use_credential,
                       ConnectionConfig* conn) {

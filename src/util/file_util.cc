@@ -87,4 +87,11 @@ std::string JoinPath(std::string_view a, std::string_view b) {
   return out;
 }
 
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return JoinPath(cwd, path);
+}
+
 }  // namespace mysql_backup

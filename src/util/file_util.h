@@ -28,6 +28,8 @@ Result<UniqueFd> OpenForReading(const std::string& path);
 std::string DirName(const std::string& path);
 std::string BaseName(const std::string& path);
 std::string JoinPath(std::string_view a, std::string_view b);
+// `path` made absolute against the working directory (as given when it already is, or empty).
+std::string AbsolutePath(const std::string& path);
 
 }  // namespace mysql_backup
 
