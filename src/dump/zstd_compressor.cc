@@ -40,16 +40,18 @@ class ZstdCompressor final : public Compressor {
     if (error_.ok()) error_ = SetParameter(ZSTD_c_checksumFlag, 1);
     // nbWorkers 0 compresses on the caller's thread; >= 1 fails if libzstd was built without
     // threads, which Debian's is not.
-    if (error_.ok() && threads > 1) error_ = SetParameter(ZSTD_c_nbWorkers, threads);
     if (error_.ok() && threads > 1) {
-      error_ = SetParameter(
-          ZSTD_c_jobSize,
-          static_cast<int>(std::min(job_size > 0 ? job_size : kDefaultZstdJobSize, kMaxJobSize)));
+      error_ = SetParameter(ZSTD_c_nbWorkers, threads);
+      size_t job = std::min(job_size > 0 ? job_size : kDefaultZstdJobSize, kMaxJobSize);
+      if (error_.ok()) error_ = SetParameter(ZSTD_c_jobSize, static_cast<int>(job));
     }
   }
 
   Status Write(std::span<const uint8_t> data) override {
     if (!error_.ok()) return error_;
+    if (finished_) {
+      return error_ = Status(ErrorKind::kStorage, "Cannot compress: Write() after Finish()");
+    }
     ZSTD_inBuffer in{data.data(), data.size(), 0};
     while (in.pos < in.size) {
       if (Result<size_t> r = Compress(&in, ZSTD_e_continue); !r.ok()) return r.status();
@@ -59,6 +61,8 @@ class ZstdCompressor final : public Compressor {
 
   Status Finish() override {
     if (!error_.ok()) return error_;
+    if (finished_) return Status::Ok();  // a second ZSTD_e_end would start an empty frame
+    finished_ = true;
     ZSTD_inBuffer in{nullptr, 0, 0};
     for (;;) {
       Result<size_t> remaining = Compress(&in, ZSTD_e_end);
@@ -98,6 +102,7 @@ class ZstdCompressor final : public Compressor {
   std::unique_ptr<ZSTD_CCtx, CCtxDeleter> cctx_;
   std::vector<uint8_t> buffer_;
   size_t used_ = 0;
+  bool finished_ = false;
   Status error_;
 };
 
