@@ -32,6 +32,7 @@
 #include "support/command.h"
 #include "support/mariadb_server.h"
 #include "support/temp_dir.h"
+#include "support/test_util.h"
 
 namespace mysql_backup::testing {
 namespace {
@@ -42,39 +43,10 @@ namespace fs = std::filesystem;
 constexpr const char* kDumpOptions =
     "--single-transaction --routines --events --triggers --add-drop-table --extended-insert";
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
-std::string DirName(const std::string& path) { return fs::path(path).parent_path().string(); }
-
 mode_t ModeOf(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return 0;
   return st.st_mode & 07777;
-}
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
 }
 
 // Files under backup_dir that a user (or a later cleanup or restore) would take for a backup or
@@ -99,41 +71,6 @@ std::vector<std::string> BackupsIn(const std::string& type_dir) {
   return out;
 }
 
-CliResult Sha256sumCheck(const std::string& backup) {
-  return RunShell("cd " + ShellQuote(DirName(backup)) + " && sha256sum -c " +
-                  ShellQuote(BaseName(backup) + ".sha256"));
-}
-
-// Pids of processes (other than this one) whose command line mentions `marker`.
-std::vector<pid_t> ProcessesMentioning(const std::string& marker) {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    pid_t pid = static_cast<pid_t>(std::atoi(name.c_str()));
-    if (pid == getpid()) continue;
-    std::string cmdline = ReadTextFile("/proc/" + name + "/cmdline");
-    for (char& c : cmdline) {
-      if (c == '\0') c = ' ';
-    }
-    if (Contains(cmdline, marker)) out.push_back(pid);
-  }
-  return out;
-}
-
-// Polls `condition` every 50 ms; false when it is still false after `limit`. The limit only
-// bounds a hang; nothing here asserts on how long anything took.
-bool WaitUntil(const std::function<bool()>& condition,
-               std::chrono::seconds limit = std::chrono::seconds(90)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
-
 // A 127.0.0.1 port nobody listens on (bound once by us, then released).
 int ClosedPort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -156,23 +93,6 @@ std::string LocalDate(std::time_t t) {
   char buf[16];
   strftime(buf, sizeof buf, "%Y%m%d", &tm);
   return buf;
-}
-
-std::string UtcStamp(std::time_t t) {
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-// The real dump program the wrappers run.
-std::string RealDumpProgram() {
-  for (const char* name : {"mariadb-dump", "mysqldump"}) {
-    CliResult r = RunShell(std::string("command -v ") + name);
-    if (r.exit_code == 0 && !r.out.empty()) return r.out.substr(0, r.out.find('\n'));
-  }
-  return "/usr/bin/mariadb-dump";
 }
 
 struct ConfigSpec {

@@ -148,6 +148,13 @@ Status RunRestoreTestAction(const RunContext& ctx) {
   request.cancel = ctx.cancel;
   s = StreamRestore(request);
   if (!s.ok()) {
+    // Only a load that failed by itself says the backup does not restore. A drill stopped by a
+    // signal, a server gone or an unreadable file say nothing about the backup: they keep their
+    // own exit codes, so a monitor is not told the backup is bad.
+    if ((ctx.cancel != nullptr && ctx.cancel->load()) || s.kind() == ErrorKind::kConnection ||
+        s.kind() == ErrorKind::kStorage) {
+      return s.AddContext("Restore drill of '" + path + "' stopped");
+    }
     return Status(ErrorKind::kIntegrity, "the backup does not restore: " + s.ToString())
         .SetDetail(s.detail());
   }

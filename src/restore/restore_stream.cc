@@ -1,6 +1,7 @@
 #include "restore/restore_stream.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,24 +17,44 @@ namespace mysql_backup {
 
 namespace {
 
-// Decompressed bytes go to the tap and then into the client's stdin.
+bool Cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
+
+// Decompressed bytes go to the tap and then into the client's stdin. The pipe is non-blocking
+// and waited on in slices, so a SIGTERM is noticed while a slow client keeps the pipe full
+// (a blocking write would simply be restarted and wait for the client).
 class ClientSink : public ByteSink {
  public:
-  ClientSink(int fd, ByteSink* tap) : fd_(fd), tap_(tap) {}
+  ClientSink(int fd, ByteSink* tap, const std::atomic<bool>* cancel)
+      : fd_(fd), tap_(tap), cancel_(cancel) {}
   Status Write(std::span<const uint8_t> data) override {
     if (tap_ != nullptr) {
       Status s = tap_->Write(data);
       if (!s.ok()) return s;
     }
-    Status s = WriteAll(fd_, {reinterpret_cast<const char*>(data.data()), data.size()},
-                        "mysql client stdin");
-    if (!s.ok()) return Status(ErrorKind::kProcess, "the mysql client stopped reading");
-    return s;
+    const char* p = reinterpret_cast<const char*>(data.data());
+    size_t left = data.size();
+    while (left > 0) {
+      if (Cancelled(cancel_)) return Status(ErrorKind::kProcess, "Interrupted by a signal");
+      ssize_t n = write(fd_, p, left);
+      if (n >= 0) {
+        p += n;
+        left -= static_cast<size_t>(n);
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) return Status(ErrorKind::kProcess, "the mysql client stopped reading");
+      struct pollfd pfd = {fd_, POLLOUT, 0};
+      if (poll(&pfd, 1, 250) < 0 && errno != EINTR) {
+        return ErrnoError(ErrorKind::kProcess, "poll", "mysql client stdin");
+      }
+    }
+    return Status::Ok();
   }
 
  private:
   int fd_;
   ByteSink* tap_;
+  const std::atomic<bool>* cancel_;
 };
 
 }  // namespace
@@ -53,6 +74,8 @@ Status StreamRestore(const RestoreRequest& request) {
   }
   UniqueFd in_r(in_fds[0]), in_w(in_fds[1]), err_r(err_fds[0]), err_w(err_fds[1]);
   fcntl(in_w.get(), F_SETPIPE_SZ, 1 << 20);
+  // Our end only: the client reads from its own, blocking end of the pipe.
+  fcntl(in_w.get(), F_SETFL, fcntl(in_w.get(), F_GETFL) | O_NONBLOCK);
   UniqueFd dev_null(open("/dev/null", O_WRONLY | O_CLOEXEC));
 
   ChildSpec spec;
@@ -78,13 +101,13 @@ Status StreamRestore(const RestoreRequest& request) {
     }
   });
 
-  ClientSink sink(in_w.get(), request.tap);
+  ClientSink sink(in_w.get(), request.tap, request.cancel);
   std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, &sink);
   std::vector<uint8_t> buf(1 << 20);
   uint64_t read_total = 0;
   Status s;
   for (;;) {
-    if (request.cancel != nullptr && request.cancel->load()) {
+    if (Cancelled(request.cancel)) {
       s = Status(ErrorKind::kProcess, "Interrupted by a signal");
       break;
     }
@@ -104,7 +127,12 @@ Status StreamRestore(const RestoreRequest& request) {
     if (request.progress) request.progress(read_total, total);
   }
   in_w.Reset();  // EOF for the client: it finishes the last statement and exits
-  if (!s.ok() && s.kind() != ErrorKind::kProcess) child->Terminate();
+  // A client that stopped reading is waited for, as its stderr says why. One that is still
+  // loading is stopped: after a corrupt chunk, or when we were told to stop, letting it run
+  // would commit a part of the dump, or all of it, that nobody wants any more.
+  if (!s.ok() && (s.kind() != ErrorKind::kProcess || Cancelled(request.cancel))) {
+    child->Terminate();
+  }
   std::optional<ExitInfo> exit;
   if (child->running()) {
     auto waited = child->Wait();
