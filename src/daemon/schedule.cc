@@ -18,17 +18,21 @@ bool DayMatches(const Schedule& s, const struct tm& date) {
 // The first instant of local date (year, mon, mday) at which the wall clock reads hh:mm or
 // later. mktime() resolves an ambiguous time by tm_isdst, so both readings are tried and the
 // earlier that really shows hh:mm wins; a skipped time is normalised forward by mktime.
+std::time_t LocalTime(int year, int mon, int mday, int hour, int minute, int isdst) {
+  struct tm tm = {};
+  tm.tm_year = year;
+  tm.tm_mon = mon;
+  tm.tm_mday = mday;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_isdst = isdst;
+  return mktime(&tm);
+}
+
 std::time_t FirstInstant(int year, int mon, int mday, int hour, int minute) {
   std::time_t best = -1;
   for (int isdst : {0, 1}) {
-    struct tm tm = {};
-    tm.tm_year = year;
-    tm.tm_mon = mon;
-    tm.tm_mday = mday;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_isdst = isdst;
-    std::time_t t = mktime(&tm);
+    std::time_t t = LocalTime(year, mon, mday, hour, minute, isdst);
     if (t == -1) continue;
     struct tm back;
     localtime_r(&t, &back);
@@ -37,15 +41,7 @@ std::time_t FirstInstant(int year, int mon, int mday, int hour, int minute) {
       best = best == -1 ? t : std::min(best, t);
     }
   }
-  if (best != -1) return best;
-  struct tm tm = {};
-  tm.tm_year = year;
-  tm.tm_mon = mon;
-  tm.tm_mday = mday;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_isdst = -1;
-  return mktime(&tm);
+  return best != -1 ? best : LocalTime(year, mon, mday, hour, minute, -1);
 }
 
 }  // namespace
