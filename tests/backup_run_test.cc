@@ -337,6 +337,30 @@ TEST_F(BackupRunTest, AllMakesOneDailyOneWeeklyOneMonthly) {
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   }
   EXPECT_EQ(BackupLookingFiles(backup_dir_).size(), 6u);
+  // The backup account has what mysqldump needs: no privilege warning.
+  EXPECT_FALSE(Contains(r.err, "Incomplete backup ahead")) << r.err;
+}
+
+// mysqldump silently leaves out triggers the account may not see; the run says so up front,
+// with the GRANT that fixes it.
+TEST_F(BackupRunTest, AccountWithoutTriggerPrivilegeIsWarnedWithTheGrant) {
+  server_->Sql(
+      "CREATE USER IF NOT EXISTS 'weak'@'localhost' IDENTIFIED BY 'weak;pw';"
+      "CREATE USER IF NOT EXISTS 'weak'@'127.0.0.1' IDENTIFIED BY 'weak;pw';"
+      "GRANT SELECT, SHOW VIEW, EXECUTE ON awkward.* TO 'weak'@'localhost';"
+      "GRANT SELECT, SHOW VIEW, EXECUTE ON awkward.* TO 'weak'@'127.0.0.1';");
+  ConfigSpec spec = DefaultSpec();
+  spec.dump_options = "--single-transaction --triggers";
+  std::string text = ConfigText(spec);
+  std::string from = "user = backup\npassword = " + std::string(MariaDbServer::kBackupPassword);
+  ASSERT_TRUE(Contains(text, from));
+  text.replace(text.find(from), from.size(), "user = weak\npassword = weak;pw");
+  CliResult r =
+      RunMysqlBackup({"-c", WriteConfigText(text, "weak.conf"), "--backup-type", "daily"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // the dump itself succeeds, without the triggers
+  EXPECT_TRUE(Contains(r.err, "Incomplete backup ahead")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "GRANT TRIGGER ON `awkward`.* TO 'weak'")) << r.err;
+  EXPECT_FALSE(Contains(r.err, "mysql.proc")) << "--routines was not asked for: " << r.err;
 }
 
 TEST_F(BackupRunTest, PasswordNeverInArgvEnvironmentOutputLogOrFiles) {
