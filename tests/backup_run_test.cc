@@ -523,6 +523,20 @@ TEST_F(BackupRunTest, DumpThatExitsZeroButIsCutIsExit70) {
   ExpectIntact(earlier);
 }
 
+TEST_F(BackupRunTest, DumpThatExitsZeroWithNoOutputIsExit70) {
+  std::string config = WriteConfig(DefaultSpec());
+  StoredBackup earlier;
+  ASSERT_NO_FATAL_FAILURE(TakeBackup(config, &earlier));
+  std::set<std::string> before = BackupLookingFiles(backup_dir_);
+
+  std::vector<std::string> env = InstallDumpWrapper("\"$REAL\" \"$@\" > /dev/null\n");
+  CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"}, env);
+  EXPECT_EQ(r.exit_code, 70) << r.err;
+  EXPECT_TRUE(Contains(r.err, "wrote nothing")) << r.err;
+  ExpectNothingLeft(before);
+  ExpectIntact(earlier);
+}
+
 TEST_F(BackupRunTest, ToolKilledMidDumpLeavesNoBackupAndTheNextRunClearsItsDebris) {
   std::string config = WriteConfig(DefaultSpec());
   StoredBackup earlier;
