@@ -18,7 +18,11 @@ bin=$root/$builddir/src/mysql-backup
 
 work=$(mktemp -d /tmp/mysql-backup-demo.XXXXXX)
 chmod 0755 "$work"
-cleanup() { tests/support/mariadb.sh stop "$work/db" >/dev/null 2>&1 || true; }
+# Stop the server first: its pid file lives under $work.
+cleanup() {
+  tests/support/mariadb.sh stop "$work/db" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 step "Starting a throwaway MariaDB in $work/db"
@@ -103,4 +107,3 @@ step "mysql-backup --restore-test (the restore drill: scratch database, row coun
 "$bin" -c "$work/mysql_backup.conf" --restore-test || echo "(restore drill not available in this build)"
 
 step "Done. Everything ran under $work (removed now); the server is stopped."
-rm -rf "$work"
