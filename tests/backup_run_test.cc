@@ -573,6 +573,27 @@ TEST_F(BackupRunTest, ToolKilledMidDumpLeavesNoBackupAndTheNextRunClearsItsDebri
   ExpectIntact(next);
 }
 
+// A dump that hangs (mariadb-dump 10.11 spins forever on some event bodies) is stopped at
+// [backup] dump_timeout instead of holding the lock for ever.
+TEST_F(BackupRunTest, DumpRunningPastDumpTimeoutIsStoppedWithExit70) {
+  std::string config = WriteConfig(DefaultSpec());
+  StoredBackup earlier;
+  ASSERT_NO_FATAL_FAILURE(TakeBackup(config, &earlier));
+  std::set<std::string> before = BackupLookingFiles(backup_dir_);
+
+  std::string slow_config = WriteConfigText(ConfigText(DefaultSpec()) + "dump_timeout = 2\n",
+                                            "slow.conf");
+  std::vector<std::string> env = InstallSlowDumpWrapper();
+  CliResult r = RunMysqlBackup({"-c", slow_config, "--backup-type", "daily"}, env);
+  EXPECT_EQ(r.exit_code, 70) << r.err;
+  EXPECT_TRUE(Contains(r.err, "dump_timeout (2 s)")) << r.err;
+  EXPECT_FALSE(Exists(dir_ / "wrapper-notes/slept-through"));
+  EXPECT_TRUE(
+      WaitUntil([&] { return ProcessesMentioning(dir_.path()).empty(); }, std::chrono::seconds(10)));
+  ExpectNothingLeft(before);
+  ExpectIntact(earlier);
+}
+
 TEST_F(BackupRunTest, SigtermMidDumpIsExit70AndStopsTheDump) {
   std::string config = WriteConfig(DefaultSpec());
   StoredBackup earlier;

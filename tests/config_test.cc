@@ -176,7 +176,7 @@ TEST_F(ConfigTest, ReadsEveryNewKey) {
       "[database]\nhost = db.example.com\nport = 3307\nsocket = /run/mysqld/mysqld.sock\n"
       "user = backup\ndatabase = shop\n"
       "[backup]\nbackup_dir = /srv/backup\ncompression = zstd\ncompression_level = 19\n"
-      "threads = 3\nlock_timeout = 60\ndaily_retention = 8\nweekly_retention = 5\n"
+      "threads = 3\nlock_timeout = 60\ndump_timeout = 7200\ndaily_retention = 8\nweekly_retention = 5\n"
       "monthly_retention = 13\n"
       "[notification]\nenabled = yes\nsmtp_server = mx\nsmtp_port = 465\nuse_tls = no\n"
       "use_ssl = yes\nsender = b@x\nrecipients = a@x\nnotify_on = failure\nca_file = " +
@@ -194,6 +194,7 @@ TEST_F(ConfigTest, ReadsEveryNewKey) {
   EXPECT_EQ(c.backup.compression_level, 19);
   EXPECT_EQ(c.backup.threads, 3);
   EXPECT_EQ(c.backup.lock_timeout_sec, 60);
+  EXPECT_EQ(c.backup.dump_timeout_sec, 7200);
   EXPECT_EQ(c.backup.daily_retention, 8);
   EXPECT_EQ(c.backup.weekly_retention, 5);
   EXPECT_EQ(c.backup.monthly_retention, 13);
@@ -225,6 +226,7 @@ TEST_F(ConfigTest, FillsTheContractsDefaults) {
   EXPECT_EQ(c.backup.compression_level, 6);
   EXPECT_EQ(c.backup.threads, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   EXPECT_EQ(c.backup.lock_timeout_sec, 3600);
+  EXPECT_EQ(c.backup.dump_timeout_sec, 0);
   EXPECT_FALSE(c.notification.enabled);
   EXPECT_EQ(c.notification.notify_on, NotifyOn::kAlways);
   EXPECT_EQ(c.restore.user, "backup");
@@ -298,6 +300,7 @@ TEST_F(ConfigTest, RejectsBadFilesNamingFileSectionAndKey) {
       {std::string(kMinimal) + "[backup]\ncompression_level = 0\n", {"[backup] compression_level"}},
       {std::string(kMinimal) + "[backup]\nthreads = 0\n", {"[backup] threads"}},
       {std::string(kMinimal) + "[backup]\nlock_timeout = 1h\n", {"[backup] lock_timeout"}},
+      {std::string(kMinimal) + "[backup]\ndump_timeout = -5\n", {"[backup] dump_timeout"}},
       {std::string(kMinimal) + "[backup]\ndaily_retension = 7\n",
        {"[backup] daily_retension (line 5)", "unknown key"}},
       {std::string(kMinimal) + "pasword = x\n", {"[database] pasword", "unknown key"}},

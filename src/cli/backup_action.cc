@@ -106,6 +106,7 @@ Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupType type) {
   request.compression.algorithm = config.backup.compression;
   request.compression.level = config.backup.compression_level;
   request.compression.threads = config.backup.threads;
+  request.timeout_sec = config.backup.dump_timeout_sec;
 
   ctx.logger.Status("Dumping " + config.database_name + " (" + std::string(BackupTypeName(type)) +
                     ")");

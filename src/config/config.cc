@@ -149,7 +149,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"database", {"host", "port", "user", "password", "password_file", "socket", "database"}},
       {"backup",
        {"backup_dir", "mysqldump_options", "daily_retention", "weekly_retention",
-        "monthly_retention", "compression", "compression_level", "threads", "lock_timeout"}},
+        "monthly_retention", "compression", "compression_level", "threads", "lock_timeout", "dump_timeout"}},
       {"notification",
        {"enabled", "smtp_server", "smtp_port", "use_tls", "use_ssl", "username", "password",
         "sender", "recipients", "attach_logs", "notify_on", "ca_file"}},
@@ -243,6 +243,7 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
   if (s.ok()) s = r.Int(sec, "monthly_retention", 1, 100000, &b->monthly_retention);
   if (s.ok()) s = r.Int(sec, "threads", 1, 256, &b->threads);
   if (s.ok()) s = r.Int(sec, "lock_timeout", 0, 7 * 24 * 3600, &b->lock_timeout_sec);
+  if (s.ok()) s = r.Int(sec, "dump_timeout", 0, 30 * 24 * 3600, &b->dump_timeout_sec);
   if (!s.ok()) return s;
   b->backup_dir = AbsolutePath(b->backup_dir);
   auto words = ShellSplit(b->mysqldump_options);

@@ -40,6 +40,7 @@ struct BackupConfig {
   int compression_level = 6;  // 3 for zstd when not set
   int threads = 0;            // 0 = number of CPUs
   int lock_timeout_sec = 3600;
+  int dump_timeout_sec = 0;  // 0: no limit
 };
 
 enum class NotifyOn { kAlways, kFailure };

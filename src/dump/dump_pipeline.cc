@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <thread>
 
 #include "dump/dump_trailer.h"
@@ -118,10 +119,18 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   DumpTrailerCheck trailer;
   std::vector<uint8_t> buf(kReadChunk);
   int in = out_pipe->first.get();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(request.timeout_sec);
   Status s;
   for (;;) {
     if (cancel != nullptr && cancel->load()) {
       s = Status(ErrorKind::kProcess, "Interrupted by a signal; the partial dump was discarded");
+      break;
+    }
+    if (request.timeout_sec > 0 && std::chrono::steady_clock::now() >= deadline) {
+      s = Status(ErrorKind::kProcess,
+                 BaseName(program) + " ran longer than [backup] dump_timeout (" +
+                     std::to_string(request.timeout_sec) +
+                     " s) and was stopped; the partial dump was discarded");
       break;
     }
     struct pollfd pfd = {in, POLLIN, 0};

@@ -24,6 +24,9 @@ struct DumpRequest {
   std::vector<std::string> options;  // the user's mysqldump_options, already split
   CompressionSettings compression;
   std::string program;  // empty: FindDumpProgram()
+  // Seconds the dump may run; 0: no limit. A dump that hangs (mariadb-dump 10.11 can spin
+  // forever on some event bodies) must not hold the lock for ever.
+  int timeout_sec = 0;
 };
 
 struct DumpOutcome {
