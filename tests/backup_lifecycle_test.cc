@@ -138,16 +138,7 @@ class BackupLifecycleTest : public ::testing::Test {
   // One server and one real backup for the whole file: both take seconds.
   static void SetUpTestSuite() {
     server_ = std::make_unique<MariaDbServer>();
-    start_ = server_->Start();
-    if (start_.ok()) start_ = server_->LoadFile(SourcePath("tests/fixtures/awkward.sql"));
-    if (start_.ok()) {
-      auto fingerprint = TryDatabaseFingerprint(*server_, "awkward");
-      if (fingerprint.ok()) {
-        source_fingerprint_ = *fingerprint;
-      } else {
-        start_ = fingerprint.status();
-      }
-    }
+    start_ = StartWithAwkwardFixture(server_.get(), &source_fingerprint_);
     if (!start_.ok()) return;
     suite_dir_ = std::make_unique<TempDir>();
     std::string backup_dir = *suite_dir_ / "backups";

@@ -127,16 +127,7 @@ class BackupRunTest : public ::testing::Test {
   // One server for the whole file: starting one and loading the fixture takes seconds.
   static void SetUpTestSuite() {
     server_ = std::make_unique<MariaDbServer>();
-    start_ = server_->Start();
-    if (start_.ok()) start_ = server_->LoadFile(SourcePath("tests/fixtures/awkward.sql"));
-    if (start_.ok()) {
-      auto fingerprint = TryDatabaseFingerprint(*server_, "awkward");
-      if (fingerprint.ok()) {
-        source_fingerprint_ = *fingerprint;
-      } else {
-        start_ = fingerprint.status();
-      }
-    }
+    start_ = StartWithAwkwardFixture(server_.get(), &source_fingerprint_);
     real_dump_ = RealDumpProgram();
   }
   static void TearDownTestSuite() { server_.reset(); }
@@ -237,6 +228,22 @@ class BackupRunTest : public ::testing::Test {
   void ExpectNothingLeft(const std::set<std::string>& before) const {
     EXPECT_EQ(BackupLookingFiles(backup_dir_), before);
     EXPECT_EQ(ListFilesRecursively(backup_dir_ + "/.tmp"), std::vector<std::string>{});
+  }
+
+  // A dump that fails in a given way (the wrapper `script` runs in place of mariadb-dump) ends
+  // the run with exit 70 and `message`, leaves nothing that looks like a backup, and the earlier
+  // backup stays intact.
+  void ExpectDumpFailure(const std::string& script, const std::string& message) {
+    std::string config = WriteConfig(DefaultSpec());
+    StoredBackup earlier;
+    ASSERT_NO_FATAL_FAILURE(TakeBackup(config, &earlier));
+    std::set<std::string> before = BackupLookingFiles(backup_dir_);
+    CliResult r =
+        RunMysqlBackup({"-c", config, "--backup-type", "daily"}, InstallDumpWrapper(script));
+    EXPECT_EQ(r.exit_code, 70) << r.err;
+    EXPECT_TRUE(Contains(r.err, message)) << r.err;
+    ExpectNothingLeft(before);
+    ExpectIntact(earlier);
   }
 
   void RestoreInto(const std::string& backup, const std::string& db) {
@@ -494,47 +501,15 @@ TEST_F(BackupRunTest, BogusDumpOptionIsExit70WithTheDumpsMessage) {
 }
 
 TEST_F(BackupRunTest, DumpKilledMidStreamIsExit70) {
-  std::string config = WriteConfig(DefaultSpec());
-  StoredBackup earlier;
-  ASSERT_NO_FATAL_FAILURE(TakeBackup(config, &earlier));
-  std::set<std::string> before = BackupLookingFiles(backup_dir_);
-
-  std::vector<std::string> env = InstallDumpWrapper(
-      "\"$REAL\" \"$@\" | head -c 20000\n"
-      "kill -9 $$\n");
-  CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"}, env);
-  EXPECT_EQ(r.exit_code, 70) << r.err;
-  EXPECT_TRUE(Contains(r.err, "killed by signal 9")) << r.err;
-  ExpectNothingLeft(before);
-  ExpectIntact(earlier);
+  ExpectDumpFailure("\"$REAL\" \"$@\" | head -c 20000\nkill -9 $$\n", "killed by signal 9");
 }
 
 TEST_F(BackupRunTest, DumpThatExitsZeroButIsCutIsExit70) {
-  std::string config = WriteConfig(DefaultSpec());
-  StoredBackup earlier;
-  ASSERT_NO_FATAL_FAILURE(TakeBackup(config, &earlier));
-  std::set<std::string> before = BackupLookingFiles(backup_dir_);
-
-  std::vector<std::string> env = InstallDumpWrapper("\"$REAL\" \"$@\" | head -n -3\n");
-  CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"}, env);
-  EXPECT_EQ(r.exit_code, 70) << r.err;
-  EXPECT_TRUE(Contains(r.err, "Dump completed")) << r.err;
-  ExpectNothingLeft(before);
-  ExpectIntact(earlier);
+  ExpectDumpFailure("\"$REAL\" \"$@\" | head -n -3\n", "Dump completed");
 }
 
 TEST_F(BackupRunTest, DumpThatExitsZeroWithNoOutputIsExit70) {
-  std::string config = WriteConfig(DefaultSpec());
-  StoredBackup earlier;
-  ASSERT_NO_FATAL_FAILURE(TakeBackup(config, &earlier));
-  std::set<std::string> before = BackupLookingFiles(backup_dir_);
-
-  std::vector<std::string> env = InstallDumpWrapper("\"$REAL\" \"$@\" > /dev/null\n");
-  CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"}, env);
-  EXPECT_EQ(r.exit_code, 70) << r.err;
-  EXPECT_TRUE(Contains(r.err, "wrote nothing")) << r.err;
-  ExpectNothingLeft(before);
-  ExpectIntact(earlier);
+  ExpectDumpFailure("\"$REAL\" \"$@\" > /dev/null\n", "wrote nothing");
 }
 
 TEST_F(BackupRunTest, ToolKilledMidDumpLeavesNoBackupAndTheNextRunClearsItsDebris) {

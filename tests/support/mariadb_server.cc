@@ -294,4 +294,14 @@ std::string DatabaseFingerprint(const MariaDbServer& server, const std::string& 
   return *fingerprint;
 }
 
+Status StartWithAwkwardFixture(MariaDbServer* server, std::string* fingerprint) {
+  Status s = server->Start();
+  if (s.ok()) s = server->LoadFile(SourcePath("tests/fixtures/awkward.sql"));
+  if (!s.ok()) return s;
+  auto print = TryDatabaseFingerprint(*server, "awkward");
+  if (!print.ok()) return print.status();
+  *fingerprint = std::move(*print);
+  return Status::Ok();
+}
+
 }  // namespace mysql_backup::testing

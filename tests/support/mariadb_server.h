@@ -77,6 +77,10 @@ std::string SqlIdentifier(const std::string& s);
 // changes it. Not covered: the database's own default collation, sequences, privileges.
 // Compare with EXPECT_EQ to get a line diff.
 Result<std::string> TryDatabaseFingerprint(const MariaDbServer& server, const std::string& db);
+
+// Starts `server`, loads tests/fixtures/awkward.sql into `awkward` and stores that database's
+// fingerprint in *fingerprint: the common start of an integration suite.
+Status StartWithAwkwardFixture(MariaDbServer* server, std::string* fingerprint);
 // The same; records a test failure and returns "" when a query fails.
 std::string DatabaseFingerprint(const MariaDbServer& server, const std::string& db);
 
