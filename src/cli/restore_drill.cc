@@ -17,7 +17,7 @@
 #include "journal/message_ids.h"
 #include "restore/dump_scanner.h"
 #include "restore/restore_stream.h"
-#include "restore/sql_client.h"
+#include "dump/sql_client.h"
 #include "storage/backup_dir.h"
 #include "storage/lock.h"
 #include "util/file_util.h"

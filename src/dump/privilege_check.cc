@@ -1,6 +1,6 @@
 #include "dump/privilege_check.h"
 
-#include "restore/sql_client.h"
+#include "dump/sql_client.h"
 
 namespace mysql_backup {
 

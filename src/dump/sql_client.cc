@@ -1,4 +1,4 @@
-#include "restore/sql_client.h"
+#include "dump/sql_client.h"
 
 #include <fcntl.h>
 #include <unistd.h>
