@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 #include "support/dump_like_text.h"
 #include "util/file_util.h"
 

@@ -2,7 +2,7 @@
 // system's gzip/zstd, for awkward sizes, thread counts and chunkings; errors that must come back
 // as Status (failing sink, bad level, truncated, corrupt, trailing garbage) with every worker
 // thread joined.
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 
 #include <dirent.h>
 #include <fcntl.h>

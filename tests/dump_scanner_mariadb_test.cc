@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "restore/dump_scanner.h"
+#include "sql/dump_scanner.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 #include "util/status.h"

@@ -1,4 +1,4 @@
-#include "restore/dump_scanner.h"
+#include "sql/dump_scanner.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The option file that carries the credentials must survive any password, and a failed client
 // run must map to the right exit code. The option file is also fed to the real MariaDB parser
 // (my_print_defaults, from mariadb-client-core) when it is installed: no server is needed.
-#include "dump/mysql_client.h"
+#include "mysql/mysql_client.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "restore/statement_head.h"
+#include "sql/statement_head.h"
 
 #include <gtest/gtest.h>
 

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "dump/dump_pipeline.h"
-#include "dump/privilege_check.h"
+#include "mysql/privilege_check.h"
 #include "dump/verify.h"
 #include "cli/backup_report.h"
 #include "cli/cleanup_action.h"

@@ -10,7 +10,7 @@
 #include "cli/inspect_actions.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
-#include "dump/sql_client.h"
+#include "mysql/sql_client.h"
 #include "util/file_util.h"
 
 namespace mysql_backup {

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "dump/dump_trailer.h"
-#include "dump/mysql_client.h"
-#include "dump/sha256.h"
+#include "mysql/mysql_client.h"
+#include "codec/sha256.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 #include "storage/atomic_file.h"
 #include "util/status.h"
 

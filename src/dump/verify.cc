@@ -6,9 +6,9 @@
 #include <cctype>
 #include <vector>
 
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 #include "dump/dump_trailer.h"
-#include "dump/sha256.h"
+#include "codec/sha256.h"
 #include "storage/backup_name.h"
 #include "util/file_util.h"
 

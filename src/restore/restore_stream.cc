@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "dump/mysql_client.h"
+#include "mysql/mysql_client.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 #include "util/status.h"
 
 namespace mysql_backup {

@@ -1,8 +1,8 @@
 // Owners for zlib's z_stream, so every deflateInit2/inflateInit2 is paired with its End on every
 // path. DeflateStream::Init() reports zlib's refusal (a bad level, no memory) as kStorage, since
 // it stops a backup from being written; InflateStream::Init() leaves the kind to its caller.
-#ifndef MYSQL_BACKUP_DUMP_ZLIB_STREAM_H_
-#define MYSQL_BACKUP_DUMP_ZLIB_STREAM_H_
+#ifndef MYSQL_BACKUP_CODEC_ZLIB_STREAM_H_
+#define MYSQL_BACKUP_CODEC_ZLIB_STREAM_H_
 
 #define ZLIB_CONST  // next_in is const: zlib never writes through it
 #include <zlib.h>
@@ -64,4 +64,4 @@ class InflateStream {
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_ZLIB_STREAM_H_
+#endif  // MYSQL_BACKUP_CODEC_ZLIB_STREAM_H_

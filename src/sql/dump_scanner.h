@@ -20,8 +20,8 @@
 // (names are unqualified, so dump one database at a time), multi-byte character sets whose
 // trailing bytes can look like a backslash or quote (sjis, big5, gbk), client commands other
 // than DELIMITER and the MariaDB sandbox line, delimiters made of quote or comment characters.
-#ifndef MYSQL_BACKUP_RESTORE_DUMP_SCANNER_H_
-#define MYSQL_BACKUP_RESTORE_DUMP_SCANNER_H_
+#ifndef MYSQL_BACKUP_SQL_DUMP_SCANNER_H_
+#define MYSQL_BACKUP_SQL_DUMP_SCANNER_H_
 
 #include <array>
 #include <cstddef>
@@ -32,7 +32,7 @@
 #include <string>
 #include <string_view>
 
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 #include "util/status.h"
 
 namespace mysql_backup {
@@ -162,4 +162,4 @@ class DumpScanner : public ByteSink {
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_RESTORE_DUMP_SCANNER_H_
+#endif  // MYSQL_BACKUP_SQL_DUMP_SCANNER_H_

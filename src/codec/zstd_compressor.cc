@@ -1,4 +1,4 @@
-#include "dump/zstd_compressor.h"
+#include "codec/zstd_compressor.h"
 
 #include <zstd.h>
 

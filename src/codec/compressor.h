@@ -7,8 +7,8 @@
 // Worker threads, when there are any, belong to the object; its destructor stops and joins them,
 // so dropping a compressor after an error (or without Finish()) leaves nothing running.
 // Errors are sticky: after a failed call every later call returns the same Status.
-#ifndef MYSQL_BACKUP_DUMP_COMPRESSOR_H_
-#define MYSQL_BACKUP_DUMP_COMPRESSOR_H_
+#ifndef MYSQL_BACKUP_CODEC_COMPRESSOR_H_
+#define MYSQL_BACKUP_CODEC_COMPRESSOR_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -71,4 +71,4 @@ std::unique_ptr<Decompressor> MakeDecompressor(Compression algorithm, ByteSink* 
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_COMPRESSOR_H_
+#endif  // MYSQL_BACKUP_CODEC_COMPRESSOR_H_

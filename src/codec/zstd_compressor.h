@@ -1,12 +1,12 @@
 // The zstd codecs behind MakeCompressor/MakeDecompressor: libzstd's streaming API, with its own
 // worker threads when more than one is asked for. Frames carry a content checksum, so verify
 // and restore catch corruption that still decodes.
-#ifndef MYSQL_BACKUP_DUMP_ZSTD_COMPRESSOR_H_
-#define MYSQL_BACKUP_DUMP_ZSTD_COMPRESSOR_H_
+#ifndef MYSQL_BACKUP_CODEC_ZSTD_COMPRESSOR_H_
+#define MYSQL_BACKUP_CODEC_ZSTD_COMPRESSOR_H_
 
 #include <memory>
 
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 
 namespace mysql_backup {
 
@@ -16,4 +16,4 @@ std::unique_ptr<Decompressor> MakeZstdDecompressor(ByteSink* sink);
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_ZSTD_COMPRESSOR_H_
+#endif  // MYSQL_BACKUP_CODEC_ZSTD_COMPRESSOR_H_

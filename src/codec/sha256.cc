@@ -1,4 +1,4 @@
-#include "dump/sha256.h"
+#include "codec/sha256.h"
 
 namespace mysql_backup {
 

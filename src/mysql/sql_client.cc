@@ -1,11 +1,11 @@
-#include "dump/sql_client.h"
+#include "mysql/sql_client.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <thread>
 
-#include "dump/mysql_client.h"
+#include "mysql/mysql_client.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 

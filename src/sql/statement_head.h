@@ -3,8 +3,8 @@
 // trigger, event or sequence a CREATE or DROP names; what a SET does to the sql_mode bits that
 // change lexing. A head is read as the server reads it: the markers of versioned comments
 // ("/*!50003", "*/") are dropped, what they enclose is the statement.
-#ifndef MYSQL_BACKUP_RESTORE_STATEMENT_HEAD_H_
-#define MYSQL_BACKUP_RESTORE_STATEMENT_HEAD_H_
+#ifndef MYSQL_BACKUP_SQL_STATEMENT_HEAD_H_
+#define MYSQL_BACKUP_SQL_STATEMENT_HEAD_H_
 
 #include <cstdint>
 #include <string>
@@ -66,4 +66,4 @@ InsertHead ParseInsertHead(std::string_view head, uint8_t modes);
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_RESTORE_STATEMENT_HEAD_H_
+#endif  // MYSQL_BACKUP_SQL_STATEMENT_HEAD_H_

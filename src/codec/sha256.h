@@ -1,6 +1,6 @@
 // Incremental SHA-256 (OpenSSL EVP) with an owned context.
-#ifndef MYSQL_BACKUP_DUMP_SHA256_H_
-#define MYSQL_BACKUP_DUMP_SHA256_H_
+#ifndef MYSQL_BACKUP_CODEC_SHA256_H_
+#define MYSQL_BACKUP_CODEC_SHA256_H_
 
 #include <openssl/evp.h>
 
@@ -27,4 +27,4 @@ class Sha256 {
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_SHA256_H_
+#endif  // MYSQL_BACKUP_CODEC_SHA256_H_

@@ -1,7 +1,7 @@
 // Running SQL through the mysql/mariadb client with the credentials on a pipe (never argv,
 // environment or disk), for the few queries restore and the restore drill need.
-#ifndef MYSQL_BACKUP_DUMP_SQL_CLIENT_H_
-#define MYSQL_BACKUP_DUMP_SQL_CLIENT_H_
+#ifndef MYSQL_BACKUP_MYSQL_SQL_CLIENT_H_
+#define MYSQL_BACKUP_MYSQL_SQL_CLIENT_H_
 
 #include <string>
 #include <vector>
@@ -25,4 +25,4 @@ std::string QuoteString(const std::string& value);
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_SQL_CLIENT_H_
+#endif  // MYSQL_BACKUP_MYSQL_SQL_CLIENT_H_

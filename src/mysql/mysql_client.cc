@@ -1,4 +1,4 @@
-#include "dump/mysql_client.h"
+#include "mysql/mysql_client.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

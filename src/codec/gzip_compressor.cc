@@ -1,10 +1,10 @@
-#include "dump/gzip_compressor.h"
+#include "codec/gzip_compressor.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-#include "dump/zlib_stream.h"
+#include "codec/zlib_stream.h"
 
 namespace mysql_backup {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dump/zstd_compressor.h"
+#include "codec/zstd_compressor.h"
 
 namespace mysql_backup {
 namespace {

@@ -1,10 +1,10 @@
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 
 #include <algorithm>
 #include <thread>
 
-#include "dump/gzip_compressor.h"
-#include "dump/zstd_compressor.h"
+#include "codec/gzip_compressor.h"
+#include "codec/zstd_compressor.h"
 
 namespace mysql_backup {
 

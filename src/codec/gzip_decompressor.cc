@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dump/gzip_compressor.h"
-#include "dump/zlib_stream.h"
+#include "codec/gzip_compressor.h"
+#include "codec/zlib_stream.h"
 
 namespace mysql_backup {
 namespace {

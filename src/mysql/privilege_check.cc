@@ -1,6 +1,6 @@
-#include "dump/privilege_check.h"
+#include "mysql/privilege_check.h"
 
-#include "dump/sql_client.h"
+#include "mysql/sql_client.h"
 
 namespace mysql_backup {
 

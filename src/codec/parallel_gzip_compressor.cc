@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "dump/gzip_compressor.h"
-#include "dump/zlib_stream.h"
+#include "codec/gzip_compressor.h"
+#include "codec/zlib_stream.h"
 
 namespace mysql_backup {
 namespace {

@@ -1,9 +1,9 @@
-#include "restore/dump_scanner.h"
+#include "sql/dump_scanner.h"
 
 #include <cstring>
 #include <utility>
 
-#include "restore/statement_head.h"
+#include "sql/statement_head.h"
 
 namespace mysql_backup {
 

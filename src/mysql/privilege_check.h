@@ -1,8 +1,8 @@
 // mysqldump leaves out triggers it may not see (no TRIGGER privilege) and routines it may not
 // read (no SELECT on mysql.proc) and still exits 0: the backup looks fine and restores
 // incomplete. This asks the server, as the backup account, whether that will happen.
-#ifndef MYSQL_BACKUP_DUMP_PRIVILEGE_CHECK_H_
-#define MYSQL_BACKUP_DUMP_PRIVILEGE_CHECK_H_
+#ifndef MYSQL_BACKUP_MYSQL_PRIVILEGE_CHECK_H_
+#define MYSQL_BACKUP_MYSQL_PRIVILEGE_CHECK_H_
 
 #include <string>
 #include <vector>
@@ -21,4 +21,4 @@ Result<std::vector<std::string>> MissingDumpPrivileges(const ConnectionConfig& c
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_PRIVILEGE_CHECK_H_
+#endif  // MYSQL_BACKUP_MYSQL_PRIVILEGE_CHECK_H_

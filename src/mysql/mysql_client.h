@@ -1,8 +1,8 @@
 // How we run the MySQL/MariaDB command-line programs (mysqldump, mysql) without the password
 // ever touching argv, the environment or the disk: the credentials go into an option file
 // written to an anonymous pipe, which the child reads as --defaults-extra-file=/dev/fd/3.
-#ifndef MYSQL_BACKUP_DUMP_MYSQL_CLIENT_H_
-#define MYSQL_BACKUP_DUMP_MYSQL_CLIENT_H_
+#ifndef MYSQL_BACKUP_MYSQL_MYSQL_CLIENT_H_
+#define MYSQL_BACKUP_MYSQL_MYSQL_CLIENT_H_
 
 #include <string>
 #include <vector>
@@ -44,4 +44,4 @@ std::string ClientErrorLine(const std::string& stderr_text);
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_MYSQL_CLIENT_H_
+#endif  // MYSQL_BACKUP_MYSQL_MYSQL_CLIENT_H_

@@ -1,11 +1,11 @@
 // The gzip codecs behind MakeCompressor/MakeDecompressor. One thread: zlib's own gzip wrapper.
 // Several: pigz's scheme (parallel_gzip_compressor.cc), one gzip member whatever the thread count.
-#ifndef MYSQL_BACKUP_DUMP_GZIP_COMPRESSOR_H_
-#define MYSQL_BACKUP_DUMP_GZIP_COMPRESSOR_H_
+#ifndef MYSQL_BACKUP_CODEC_GZIP_COMPRESSOR_H_
+#define MYSQL_BACKUP_CODEC_GZIP_COMPRESSOR_H_
 
 #include <memory>
 
-#include "dump/compressor.h"
+#include "codec/compressor.h"
 
 namespace mysql_backup {
 
@@ -17,4 +17,4 @@ std::unique_ptr<Decompressor> MakeGzipDecompressor(ByteSink* sink);
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_DUMP_GZIP_COMPRESSOR_H_
+#endif  // MYSQL_BACKUP_CODEC_GZIP_COMPRESSOR_H_
