@@ -564,6 +564,11 @@ TEST_F(BackupLifecycleTest, BackupThenCleanupNeverDeletesTheBackupJustMade) {
     expected.insert(Relative(p));
     expected.insert(Relative(p) + ".sha256");
   }
+  // The run's manifest stays with its backup.
+  std::smatch stamp;
+  ASSERT_TRUE(std::regex_search(made, stamp, std::regex("(\\d{8}T\\d{6}Z)\\.sql\\.gz$")));
+  expected.insert("daily/manifest-daily-" + stamp[1].str() + ".json");
+  expected.insert("daily/manifest-daily-" + stamp[1].str() + ".json.sha256");
   EXPECT_EQ(daily, expected);
 }
 

@@ -1,5 +1,6 @@
 #include "cli/inspect_actions.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -51,10 +52,22 @@ Status RunListAction(const RunContext& ctx) {
           ctx.logger.Warning(digest.status().ToString() + "; listed with \"sha256\": null");
         }
       }
+      // The run's manifest, when the run wrote one (backups of older versions have none).
+      std::string manifest = "null";
+      if (folder.ok() && *folder != nullptr) {
+        std::string name = ManifestFileName(b.name.type, b.name.created);
+        auto st = StatAt(**folder, name);
+        if (st.ok() && st->has_value() && S_ISREG((*st)->st_mode)) {
+          manifest = JsonQuote((*folder)->PathOf(name));
+        }
+      }
+      bool accounts = b.name.kind == BackupKind::kAccounts;
       out += first ? "\n  " : ",\n  ";
       first = false;
       out += "{\"type\": " + JsonQuote(BackupTypeName(b.name.type)) +
-             ", \"database\": " + JsonQuote(b.name.database) + ", \"path\": " + JsonQuote(b.path) +
+             ", \"kind\": " + JsonQuote(accounts ? "accounts" : "database") +
+             ", \"database\": " + (accounts ? std::string("null") : JsonQuote(b.name.database)) +
+             ", \"manifest\": " + manifest + ", \"path\": " + JsonQuote(b.path) +
              ", \"size\": " + std::to_string(b.size) +
              ", \"created\": " + JsonQuote(FormatIsoUtc(b.name.created)) + ", \"sha256\": " + sha +
              "}";
@@ -70,7 +83,8 @@ Status RunListAction(const RunContext& ctx) {
   std::printf("%-8s  %-20s  %-20s  %10s  %s\n", "TYPE", "DATABASE", "CREATED", "SIZE", "PATH");
   for (const auto& b : *backups) {
     std::printf("%-8s  %-20s  %-20s  %10s  %s%s\n", std::string(BackupTypeName(b.name.type)).c_str(),
-                b.name.database.c_str(), FormatIsoUtc(b.name.created).c_str(),
+                b.name.kind == BackupKind::kAccounts ? "(accounts)" : b.name.database.c_str(),
+                FormatIsoUtc(b.name.created).c_str(),
                 HumanSize(b.size).c_str(), b.path.c_str(), b.has_checksum ? "" : "  (no .sha256)");
   }
   return Status::Ok();
