@@ -326,8 +326,9 @@ class BackupLifecycleTest : public ::testing::Test {
     // live), left alone by a dry run.
     std::string tmp = backup_dir_ + "/.tmp";
     mkdir(tmp.c_str(), 0750);
-    WriteTextFile(tmp + "/awkward-daily-20240310T031507Z.sql.gz.partial", "half a dump", 0640);
-    h.removed_files.insert(".tmp/awkward-daily-20240310T031507Z.sql.gz.partial");
+    // Named as AtomicFile names its temp files (<final name>.<pid>.partial): only those go.
+    WriteTextFile(tmp + "/awkward-daily-20240310T031507Z.sql.gz.4242.partial", "half a dump", 0640);
+    h.removed_files.insert(".tmp/awkward-daily-20240310T031507Z.sql.gz.4242.partial");
 
     WriteTextFile(backup_dir_ + "/notes.txt", "my notes about the backups\n", 0644);
     WriteTextFile(backup_dir_ + "/daily/notes.txt", "more notes\n", 0644);

@@ -1,5 +1,6 @@
 #include "cli/backup_action.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,17 +26,21 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool NameTaken(const std::string& type_dir, BackupName name) {
+bool NameTaken(const DirFd& type_dir, BackupName name) {
   for (Compression c : {Compression::kGzip, Compression::kZstd}) {
     name.compression = c;
-    if (access(JoinPath(type_dir, BackupFileName(name)).c_str(), F_OK) == 0) return true;
+    struct stat st;
+    // Anything at the name (a link too) takes it: renameat() would replace it.
+    if (fstatat(type_dir.get(), BackupFileName(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      return true;
+    }
   }
   return false;
 }
 
 // A stamp no other backup of this database and type has. We hold the lock, so only finished
 // runs can own a stamp; two runs within one second wait for the next.
-std::time_t UniqueStamp(const std::string& type_dir, BackupName name) {
+std::time_t UniqueStamp(const DirFd& type_dir, BackupName name) {
   for (;;) {
     name.created = std::time(nullptr);
     if (!NameTaken(type_dir, name)) return name.created;
@@ -77,24 +82,26 @@ std::string HumanSize(uint64_t bytes) {
   return buf;
 }
 
-Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupType type) {
+Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupDirectory& dir,
+                                       BackupType type) {
   const Config& config = ctx.config;
-  const std::string& backup_dir = config.backup.backup_dir;
   auto start = Clock::now();
-  std::string type_dir = TypeDirectory(backup_dir, type);
-  std::string work_dir = WorkDirectory(backup_dir);
-  Status s = EnsureDirectory(type_dir, kDirMode);
-  if (s.ok()) s = EnsureDirectory(work_dir, kDirMode);
-  if (!s.ok()) return s;
+  auto type_folder = dir.TypeFolder(type, /*create=*/true);
+  if (!type_folder.ok()) return type_folder.status();
+  auto work_folder = dir.WorkFolder(/*create=*/true);
+  if (!work_folder.ok()) return work_folder.status();
+  const DirFd& type_dir = **type_folder;
+  const DirFd& work_dir = **work_folder;
 
   BackupName name;
   name.database = config.database_name;
   name.type = type;
   name.compression = config.backup.compression;
   name.created = UniqueStamp(type_dir, name);
-  std::string final_path = JoinPath(type_dir, BackupFileName(name));
+  std::string final_name = BackupFileName(name);
+  std::string final_path = type_dir.PathOf(final_name);
 
-  auto file = AtomicFile::Create(work_dir, final_path);
+  auto file = AtomicFile::Create(work_dir, type_dir, final_name);
   if (!file.ok()) return file.status();
 
   auto options = ShellSplit(config.backup.mysqldump_options);
@@ -127,24 +134,24 @@ Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupType type) {
 
   // The checksum lands first: a backup that is visible always has its .sha256. An orphan
   // .sha256 left by a crash right here is removed by the next cleanup.
-  std::string checksum_path = final_path + kChecksumSuffix;
-  s = WriteFileAtomically(work_dir, checksum_path,
-                          ChecksumFileContent(dump->sha256, BaseName(final_path)));
+  std::string checksum_name = final_name + kChecksumSuffix;
+  Status s = WriteFileAtomically(work_dir, type_dir, checksum_name,
+                                 ChecksumFileContent(dump->sha256, final_name));
   if (!s.ok()) return s;
-  ctx.logger.Status("Syncing " + BaseName(final_path));
+  ctx.logger.Status("Syncing " + final_name);
   s = file->Commit();
   if (!s.ok()) {
-    unlink(checksum_path.c_str());
+    unlinkat(type_dir.get(), checksum_name.c_str(), 0);
     return s;
   }
 
-  ctx.logger.Status("Verifying " + BaseName(final_path));
-  auto check = VerifyBackupFile(final_path, name.compression);
+  ctx.logger.Status("Verifying " + final_name);
+  auto check = VerifyBackupFileAt(type_dir, final_name, name.compression);
   if (!check.ok() || check->sha256 != dump->sha256) {
     // A backup that does not read back as written must not stay and be trusted later.
-    unlink(final_path.c_str());
-    unlink(checksum_path.c_str());
-    FsyncDirectory(type_dir).ok();
+    unlinkat(type_dir.get(), final_name.c_str(), 0);
+    unlinkat(type_dir.get(), checksum_name.c_str(), 0);
+    FsyncDir(type_dir).ok();
     if (!check.ok()) return Status(check.status()).AddContext("Verification after the move failed");
     return Status(ErrorKind::kIntegrity, "'" + final_path + "' reads back with SHA-256 " +
                                              check->sha256 + ", but " + dump->sha256 +
@@ -163,7 +170,6 @@ Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupType type) {
 }
 
 Status RunBackupAction(const RunContext& ctx) {
-  const std::string& backup_dir = ctx.config.backup.backup_dir;
   std::vector<BackupType> types;
   if (ctx.options.backup_type == "all") {
     types.assign(std::begin(kAllBackupTypes), std::end(kAllBackupTypes));
@@ -178,25 +184,31 @@ Status RunBackupAction(const RunContext& ctx) {
     if (first_failure.ok()) first_failure = s;
   };
 
-  Status s = CheckBackupDirectory(backup_dir);
+  auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
+  Status s = dir.ok() ? dir->RequireWritable() : dir.status();
   if (!s.ok()) {
     for (BackupType t : types) fail(t, s);
     return first_failure;
   }
-  auto lock = DirectoryLock::Acquire(LockPath(backup_dir), ctx.config.backup.lock_timeout_sec, [&] {
-    ctx.logger.Info("Waiting for another mysql-backup run to release '" + LockPath(backup_dir) +
-                    "'");
-    ctx.logger.Status("Waiting for the backup_dir lock");
-  });
+  auto lock = DirectoryLock::Acquire(*dir, LockMode::kExclusive, ctx.config.backup.lock_timeout_sec,
+                                     [&] {
+                                       ctx.logger.Info(
+                                           "Waiting for another mysql-backup run to release '" +
+                                           LockPath(dir->path()) + "'");
+                                       ctx.logger.Status("Waiting for the backup_dir lock");
+                                     });
   if (!lock.ok()) {
     for (BackupType t : types) fail(t, lock.status());
     return first_failure;
   }
-  auto debris = ClearWorkDirectory(backup_dir);
-  if (debris.ok()) {
-    for (const auto& n : *debris) {
-      ctx.logger.Info("Removed '" + n + "' left in .tmp/ by an interrupted run");
-    }
+  // A link where .tmp belongs stops the run here, before anything is removed or written.
+  auto debris = dir->ClearWorkFolder();
+  if (!debris.ok()) {
+    for (BackupType t : types) fail(t, debris.status());
+    return first_failure;
+  }
+  for (const auto& n : *debris) {
+    ctx.logger.Info("Removed '" + n + "' left in .tmp/ by an interrupted run");
   }
 
   WarnAboutMissingPrivileges(ctx);
@@ -209,7 +221,7 @@ Status RunBackupAction(const RunContext& ctx) {
     ctx.logger.SetCommonField("BACKUP_TYPE", std::string(BackupTypeName(type)));
     ctx.logger.Info("Starting " + std::string(BackupTypeName(type)) + " backup of database '" +
                     ctx.config.database_name + "'");
-    auto outcome = TakeBackupLocked(ctx, type);
+    auto outcome = TakeBackupLocked(ctx, *dir, type);
     if (!outcome.ok()) {
       fail(type, Status(outcome.status())
                      .AddContext(std::string(1, static_cast<char>(std::toupper(
@@ -222,7 +234,7 @@ Status RunBackupAction(const RunContext& ctx) {
   }
   if (ctx.options.cleanup_after_backup) {
     ctx.logger.SetCommonField("BACKUP_TYPE", "cleanup");
-    Status c = RunCleanupLocked(ctx, just_made);
+    Status c = RunCleanupLocked(ctx, *dir, just_made);
     if (first_failure.ok()) first_failure = c;
   }
   return first_failure;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/run_context.h"
+#include "storage/backup_dir.h"
 #include "storage/backup_name.h"
 #include "util/status.h"
 
@@ -23,7 +24,8 @@ struct BackupOutcome {
 };
 
 // Takes the backup with the backup_dir lock held by the caller.
-Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupType type);
+Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupDirectory& dir,
+                                       BackupType type);
 
 // The --backup-type action: the type(s) in turn (logging each), then the cleanup when asked.
 // Returns the first failure's status (later types are still attempted).

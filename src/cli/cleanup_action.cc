@@ -25,11 +25,11 @@ void Say(const RunContext& ctx, const std::string& line) {
 
 }  // namespace
 
-Status RunCleanupLocked(const RunContext& ctx, const std::set<std::string>& keep) {
+Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
+                        const std::set<std::string>& keep) {
   const Config& config = ctx.config;
-  const std::string& backup_dir = config.backup.backup_dir;
   bool dry = ctx.options.dry_run;
-  auto backups = ListBackups(backup_dir);
+  auto backups = dir.ListBackups();
   if (!backups.ok()) return backups.status();
   RetentionCounts counts{config.backup.daily_retention, config.backup.weekly_retention,
                          config.backup.monthly_retention};
@@ -53,15 +53,27 @@ Status RunCleanupLocked(const RunContext& ctx, const std::set<std::string>& keep
       ++deleted;
       continue;
     }
+    // Relative to the folder ListBackups() opened: a type folder swapped for a link since then
+    // is not followed.
+    auto folder = dir.TypeFolder(b.name.type);
+    if (!folder.ok() || *folder == nullptr) {
+      Status s = folder.ok() ? ErrnoError(ErrorKind::kStorage, "delete", b.path, ENOENT)
+                             : folder.status();
+      ctx.logger.Error(s.ToString());
+      if (first_error.ok()) first_error = s;
+      continue;
+    }
+    int folder_fd = (*folder)->get();
+    std::string checksum_name = b.file_name + kChecksumSuffix;
     // The backup first: a crash in between leaves an orphan .sha256, which is removed below
     // next time, never a backup that lost its checksum.
-    if (unlink(b.path.c_str()) != 0 && errno != ENOENT) {
+    if (unlinkat(folder_fd, b.file_name.c_str(), 0) != 0 && errno != ENOENT) {
       Status s = ErrnoError(ErrorKind::kStorage, "delete", b.path);
       ctx.logger.Error(s.ToString());
       if (first_error.ok()) first_error = s;
       continue;
     }
-    if (unlink(b.checksum_path.c_str()) != 0 && errno != ENOENT) {
+    if (unlinkat(folder_fd, checksum_name.c_str(), 0) != 0 && errno != ENOENT) {
       ctx.logger.Warning("Failed to remove '" + b.checksum_path + "', ignoring: " +
                          std::strerror(errno));
     }
@@ -69,22 +81,25 @@ Status RunCleanupLocked(const RunContext& ctx, const std::set<std::string>& keep
     ++deleted;
     Say(ctx, "Deleted '" + b.path + "' (" + HumanSize(b.size) + ")");
   }
-  auto orphans = ListOrphanChecksums(backup_dir);
+  auto orphans = dir.ListOrphanChecksums();
   if (orphans.ok()) {
-    for (const auto& path : *orphans) {
-      auto parsed = ParseBackupFileName(BaseName(path.substr(0, path.size() - 7)));
+    for (const auto& orphan : *orphans) {
+      const std::string& n = orphan.file_name;
+      auto parsed = ParseBackupFileName(n.substr(0, n.size() - std::strlen(kChecksumSuffix)));
       if (!parsed || parsed->database != config.database_name) continue;
+      auto folder = dir.TypeFolder(orphan.type);
+      if (!folder.ok() || *folder == nullptr) continue;
       if (dry) {
-        Say(ctx, "Would delete '" + path + "' (its backup is gone)");
-      } else if (unlink(path.c_str()) == 0) {
-        Say(ctx, "Deleted '" + path + "' (its backup is gone)");
+        Say(ctx, "Would delete '" + orphan.path + "' (its backup is gone)");
+      } else if (unlinkat((*folder)->get(), n.c_str(), 0) == 0) {
+        Say(ctx, "Deleted '" + orphan.path + "' (its backup is gone)");
       }
     }
   }
   if (!dry) {
     for (BackupType t : kAllBackupTypes) {
-      std::string dir = TypeDirectory(backup_dir, t);
-      if (access(dir.c_str(), F_OK) == 0) FsyncDirectory(dir).ok();
+      auto folder = dir.TypeFolder(t);
+      if (folder.ok() && *folder != nullptr) FsyncDir(**folder).ok();
     }
   }
   std::string summary =
@@ -101,21 +116,32 @@ Status RunCleanupLocked(const RunContext& ctx, const std::set<std::string>& keep
 }
 
 Status RunCleanupAction(const RunContext& ctx) {
-  const std::string& backup_dir = ctx.config.backup.backup_dir;
-  Status s = CheckBackupDirectory(backup_dir);
-  if (!s.ok()) return s;
-  auto lock = DirectoryLock::Acquire(LockPath(backup_dir), ctx.config.backup.lock_timeout_sec, [&] {
-    ctx.logger.Info("Waiting for another mysql-backup run to release '" + LockPath(backup_dir) +
-                    "'");
-  });
-  if (!lock.ok()) return lock.status();
-  if (!ctx.options.dry_run) {
-    auto debris = ClearWorkDirectory(backup_dir);
-    if (debris.ok()) {
-      for (const auto& n : *debris) ctx.logger.Info("Removed '" + n + "' left in .tmp/");
-    }
+  bool dry = ctx.options.dry_run;
+  auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
+  if (!dir.ok()) return dir.status();
+  // A dry run only reads: it works in a read-only backup_dir, and waits only for a writer.
+  if (!dry) {
+    Status s = dir->RequireWritable();
+    if (!s.ok()) return s;
   }
-  return RunCleanupLocked(ctx);
+  auto lock = DirectoryLock::Acquire(
+      *dir, dry ? LockMode::kShared : LockMode::kExclusive, ctx.config.backup.lock_timeout_sec,
+      [&] {
+        ctx.logger.Info("Waiting for another mysql-backup run to release '" +
+                        LockPath(dir->path()) + "'");
+      });
+  if (!lock.ok()) return lock.status();
+  if (!lock->held()) {
+    ctx.logger.Info("The dry run goes on without the lock: '" + LockPath(dir->path()) +
+                    "' is missing in a read-only backup_dir, or not readable by this user");
+  }
+  if (!dry) {
+    // A link where .tmp belongs stops the cleanup before it deletes anything.
+    auto debris = dir->ClearWorkFolder();
+    if (!debris.ok()) return debris.status();
+    for (const auto& n : *debris) ctx.logger.Info("Removed '" + n + "' left in .tmp/");
+  }
+  return RunCleanupLocked(ctx, *dir);
 }
 
 }  // namespace mysql_backup

@@ -7,14 +7,17 @@
 #include <string>
 
 #include "cli/run_context.h"
+#include "storage/backup_dir.h"
 #include "util/status.h"
 
 namespace mysql_backup {
 
 // With the lock already held (after a backup). `keep`: paths never to delete.
-Status RunCleanupLocked(const RunContext& ctx, const std::set<std::string>& keep = {});
+Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
+                        const std::set<std::string>& keep = {});
 
-// The --cleanup action: takes the lock, then as above.
+// The --cleanup action: takes the lock (exclusive; shared for --dry-run, which also works in a
+// read-only backup_dir), then as above.
 Status RunCleanupAction(const RunContext& ctx);
 
 }  // namespace mysql_backup

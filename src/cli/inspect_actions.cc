@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "cli/backup_action.h"
 #include "cli/output.h"
 #include "dump/verify.h"
 #include "storage/backup_dir.h"
+#include "storage/lock.h"
 #include "util/file_util.h"
 #include "util/json.h"
 
@@ -29,16 +31,25 @@ Result<Compression> CompressionOfFile(const std::string& path) {
 }
 
 Status RunListAction(const RunContext& ctx) {
-  auto backups = ListBackups(ctx.config.backup.backup_dir);
+  // No lock: listing writes nothing, and works in a read-only backup_dir.
+  auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
+  if (!dir.ok()) return dir.status();
+  auto backups = dir->ListBackups();
   if (!backups.ok()) return backups.status();
   if (ctx.options.json) {
     std::string out = "[";
     bool first = true;
     for (const auto& b : *backups) {
       std::string sha = "null";
-      if (b.has_checksum) {
-        auto digest = ReadChecksumFile(b.checksum_path, BaseName(b.path));
-        if (digest.ok()) sha = JsonQuote(*digest);
+      auto folder = dir->TypeFolder(b.name.type);
+      if (b.has_checksum && folder.ok() && *folder != nullptr) {
+        // Bounded and non-blocking: a FIFO or a link to /dev/zero there is reported, not read.
+        auto digest = ReadChecksumFileAt(**folder, b.file_name + kChecksumSuffix, b.file_name);
+        if (digest.ok()) {
+          sha = JsonQuote(*digest);
+        } else {
+          ctx.logger.Warning(digest.status().ToString() + "; listed with \"sha256\": null");
+        }
       }
       out += first ? "\n  " : ",\n  ";
       first = false;
@@ -66,30 +77,80 @@ Status RunListAction(const RunContext& ctx) {
 }
 
 Status RunVerifyAction(const RunContext& ctx) {
+  const std::string& backup_dir = ctx.config.backup.backup_dir;
   std::vector<std::string> paths;
+  std::vector<BackupFile> listed;  // when none are named: checked through the folders listed
+  std::optional<BackupDirectory> dir;
+  std::optional<DirectoryLock> lock;
+  // Named files may live elsewhere (a copy on another machine): backup_dir is then only
+  // locked when it is there.
+  auto opened = BackupDirectory::Open(backup_dir);
+  if (!opened.ok() && ctx.options.files.empty()) return opened.status();
+  if (opened.ok()) {
+    dir.emplace(std::move(*opened));
+    // Shared: a running cleanup is waited for, so the backups it deletes are not reported as
+    // failed; other readers go alongside.
+    auto locked = DirectoryLock::Acquire(*dir, LockMode::kShared,
+                                         ctx.config.backup.lock_timeout_sec, [&] {
+                                           ctx.logger.Info(
+                                               "Waiting for another mysql-backup run to release '" +
+                                               LockPath(backup_dir) + "'");
+                                         });
+    if (!locked.ok()) return locked.status();
+    lock.emplace(std::move(*locked));
+    if (!lock->held()) {
+      ctx.logger.Info("Verifying without the lock: '" + LockPath(backup_dir) +
+                      "' is missing in a read-only backup_dir, or not readable by this user");
+    }
+  }
   if (ctx.options.files.empty()) {
-    auto backups = ListBackups(ctx.config.backup.backup_dir);
+    auto backups = dir->ListBackups();
     if (!backups.ok()) return backups.status();
     for (const auto& b : *backups) paths.push_back(b.path);
+    listed = std::move(*backups);
     if (paths.empty()) {
-      std::printf("No backups in '%s' to verify\n", ctx.config.backup.backup_dir.c_str());
+      std::printf("No backups in '%s' to verify\n", backup_dir.c_str());
       return Status::Ok();
     }
   } else {
     for (const auto& f : ctx.options.files) paths.push_back(AbsolutePath(f));
   }
   int failed = 0;
+  int gone = 0;
+  bool storage_only = true;
   Status first_failure;
-  for (const auto& path : paths) {
+  for (size_t i = 0; i < paths.size(); ++i) {
+    const std::string& path = paths[i];
+    const DirFd* folder = nullptr;
+    if (!listed.empty()) {
+      auto f = dir->TypeFolder(listed[i].name.type);
+      if (f.ok()) folder = *f;
+    }
     auto compression = CompressionOfFile(path);
     Result<StreamCheck> check =
-        compression.ok() ? VerifyBackupFile(path, *compression) : Result<StreamCheck>(compression.status());
+        !compression.ok()  ? Result<StreamCheck>(compression.status())
+        : folder != nullptr ? VerifyBackupFileAt(*folder, listed[i].file_name, *compression)
+                            : VerifyBackupFile(path, *compression);
+    if (!check.ok() && folder != nullptr) {
+      // Deleted since it was listed (by hand, or by a cleanup in a backup_dir without .lock):
+      // gone is not damaged.
+      auto st = StatAt(*folder, listed[i].file_name);
+      if (st.ok() && !st->has_value()) {
+        ++gone;
+        PrintResultLine("GONE    " + path + " (deleted while verifying; not checked)");
+        ctx.logger.Log(Priority::kNotice,
+                       "'" + path + "' was deleted after it was listed; not checked",
+                       {{"BACKUP_FILE", path}});
+        continue;
+      }
+    }
     if (check.ok()) {
       PrintResultLine("OK      " + path);
       ctx.logger.Info("Verified '" + path + "': OK", {{"BACKUP_FILE", path},
                                                       {"BACKUP_SHA256", check->sha256}});
     } else {
       ++failed;
+      storage_only = storage_only && check.status().kind() == ErrorKind::kStorage;
       PrintResultLine("FAILED  " + path + ": " + check.status().ToString());
       ctx.logger.Error("Verification of '" + path + "' failed: " + check.status().ToString(),
                        {{"BACKUP_FILE", path},
@@ -99,9 +160,11 @@ Status RunVerifyAction(const RunContext& ctx) {
     std::fflush(stdout);
   }
   if (failed == 0) return Status::Ok();
-  return Status(ErrorKind::kIntegrity, std::to_string(failed) + " of " +
-                                           std::to_string(paths.size()) +
-                                           " backup(s) failed verification");
+  // Files that could not be read at all (permission denied: 74) say nothing about the backups;
+  // any damaged one makes it 65.
+  ErrorKind kind = storage_only ? ErrorKind::kStorage : ErrorKind::kIntegrity;
+  return Status(kind, std::to_string(failed) + " of " + std::to_string(paths.size() - gone) +
+                          " backup(s) failed verification");
 }
 
 }  // namespace mysql_backup

@@ -99,12 +99,13 @@ Status RunRestoreTestAction(const RunContext& ctx) {
   const ConnectionConfig& conn = config.restore;
   auto start = std::chrono::steady_clock::now();
 
-  // Under the lock, so the cleanup cannot delete the backup while it is read.
-  Status s = CheckBackupDirectory(config.backup.backup_dir);
-  if (!s.ok()) return s;
-  auto lock = DirectoryLock::Acquire(LockPath(config.backup.backup_dir),
-                                     config.backup.lock_timeout_sec);
+  // Under the lock (shared: the drill only reads backup_dir, which may be read-only), so the
+  // cleanup cannot delete the backup while it is read.
+  auto dir = BackupDirectory::Open(config.backup.backup_dir);
+  if (!dir.ok()) return dir.status();
+  auto lock = DirectoryLock::Acquire(*dir, LockMode::kShared, config.backup.lock_timeout_sec);
   if (!lock.ok()) return lock.status();
+  Status s;
 
   std::string path;
   if (!ctx.options.files.empty()) {

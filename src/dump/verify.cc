@@ -28,22 +28,40 @@ class TrailerSink : public ByteSink {
   DumpTrailerCheck check_;
 };
 
+// The folder of `path` (followed: the caller named it) and the last component.
+Result<DirFd> OpenParent(const std::string& path) {
+  std::string dir = DirName(path);
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(ErrorKind::kStorage, "open directory", dir);
+  return DirFd{std::move(fd), dir};
+}
+
+Result<StreamCheck> CheckStream(int fd, const std::string& path, Compression compression);
+
 }  // namespace
 
 Result<StreamCheck> CheckBackupStream(const std::string& path, Compression compression) {
-  auto fd = OpenForReading(path);
+  auto dir = OpenParent(path);
+  if (!dir.ok()) return dir.status();
+  auto fd = OpenRegularFileAt(*dir, BaseName(path), ErrorKind::kStorage, ErrorKind::kIntegrity);
   if (!fd.ok()) return fd.status();
+  return CheckStream(fd->get(), path, compression);
+}
+
+namespace {
+
+Result<StreamCheck> CheckStream(int fd, const std::string& path, Compression compression) {
   // Clean pages are dropped by DONTNEED, so the re-read goes to the device. A disk's own cache
   // may still answer; that is as far as a user-space tool can see.
-  posix_fadvise(fd->get(), 0, 0, POSIX_FADV_DONTNEED);
-  posix_fadvise(fd->get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   Sha256 sha;
   TrailerSink trailer;
   std::unique_ptr<Decompressor> decompressor = MakeDecompressor(compression, &trailer);
   std::vector<uint8_t> buf(1 << 20);
   StreamCheck out;
   for (;;) {
-    ssize_t n = read(fd->get(), buf.data(), buf.size());
+    ssize_t n = read(fd, buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError(ErrorKind::kStorage, "read", path);
@@ -67,21 +85,52 @@ Result<StreamCheck> CheckBackupStream(const std::string& path, Compression compr
   return out;
 }
 
+}  // namespace
+
 std::string ChecksumFileContent(const std::string& sha256_hex, const std::string& file_name) {
   return sha256_hex + "  " + file_name + "\n";
 }
 
 Result<std::string> ReadChecksumFile(const std::string& checksum_path,
                                      const std::string& expected_file_name) {
-  auto text = ReadFileToString(checksum_path);
-  if (!text.ok()) {
-    if (access(checksum_path.c_str(), F_OK) != 0) {
-      return Status(ErrorKind::kIntegrity,
-                    "checksum file '" + checksum_path + "' is missing; the backup cannot be trusted");
-    }
-    return text.status();
+  auto dir = OpenParent(checksum_path);
+  if (!dir.ok()) return dir.status();
+  return ReadChecksumFileAt(*dir, BaseName(checksum_path), expected_file_name);
+}
+
+Result<std::string> ReadChecksumFileAt(const DirFd& dir, const std::string& checksum_name,
+                                       const std::string& expected_file_name) {
+  std::string checksum_path = dir.PathOf(checksum_name);
+  auto present = StatAt(dir, checksum_name);
+  if (present.ok() && !present->has_value()) {
+    return Status(ErrorKind::kIntegrity,
+                  "checksum file '" + checksum_path + "' is missing; the backup cannot be trusted");
   }
-  std::string line = text->substr(0, text->find('\n'));
+  // A link, FIFO or device there is bad content (65); one we may not read is storage (74).
+  auto fd = OpenRegularFileAt(dir, checksum_name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
+  if (!fd.ok()) return fd.status();
+  // One byte more than allowed tells "too large" from "exactly the limit", whatever st_size said
+  // (the file may grow while we read).
+  std::string text(kMaxChecksumFileSize + 1, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = read(fd->get(), text.data() + got, text.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(ErrorKind::kStorage, "read", checksum_path);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got > kMaxChecksumFileSize) {
+    return Status(ErrorKind::kIntegrity,
+                  "checksum file '" + checksum_path + "' is larger than " +
+                      std::to_string(kMaxChecksumFileSize) +
+                      " bytes; a .sha256 file holds one line of about 100 bytes, so this is not "
+                      "one; remove it or write it again with sha256sum");
+  }
+  text.resize(got);
+  std::string line = text.substr(0, text.find('\n'));
   bool hex = line.size() > 64;
   for (size_t i = 0; hex && i < 64; ++i) hex = std::isxdigit(static_cast<unsigned char>(line[i]));
   // sha256sum writes "<hex>  <name>" (text mode) or "<hex> *<name>" (binary mode).
@@ -100,9 +149,21 @@ Result<std::string> ReadChecksumFile(const std::string& checksum_path,
 }
 
 Result<StreamCheck> VerifyBackupFile(const std::string& path, Compression compression) {
-  auto expected = ReadChecksumFile(path + kChecksumSuffix, BaseName(path));
+  auto dir = OpenParent(path);
+  if (!dir.ok()) return dir.status();
+  return VerifyBackupFileAt(*dir, BaseName(path), compression);
+}
+
+Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
+                                       Compression compression) {
+  std::string path = dir.PathOf(name);
+  // The backup is opened first: one that is gone or not a backup is reported as such, not as
+  // a backup without checksum.
+  auto fd = OpenRegularFileAt(dir, name, ErrorKind::kStorage, ErrorKind::kIntegrity);
+  if (!fd.ok()) return fd.status();
+  auto expected = ReadChecksumFileAt(dir, name + kChecksumSuffix, name);
   if (!expected.ok()) return expected.status();
-  auto check = CheckBackupStream(path, compression);
+  auto check = CheckStream(fd->get(), path, compression);
   if (!check.ok()) return check.status();
   if (check->sha256 != *expected) {
     return Status(ErrorKind::kIntegrity, "'" + path + "': SHA-256 " + check->sha256 +

@@ -1,23 +1,34 @@
 // A file that appears under its final name complete or not at all (leveldb's way): written to
 // a temp file in backup_dir/.tmp (same filesystem), fsynced, renamed, and the folder fsynced.
 // Until Commit() succeeds the destructor removes the temp file, so no early return leaves a
-// half-written file behind.
+// half-written file behind. Both folders are used through descriptors opened without following
+// links (see dir_fd.h); the temp file is created O_EXCL | O_NOFOLLOW.
 #ifndef MYSQL_BACKUP_STORAGE_ATOMIC_FILE_H_
 #define MYSQL_BACKUP_STORAGE_ATOMIC_FILE_H_
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
+#include "storage/dir_fd.h"
 #include "util/status.h"
 #include "util/unique_fd.h"
 
 namespace mysql_backup {
 
+// "<final name>.<pid>.partial": the temp name AtomicFile uses for `final_name`.
+std::string AtomicFileTempName(const std::string& final_name, long pid);
+// Whether `name` is such a temp name for one of our files (a backup or its .sha256): the only
+// names the .tmp/ cleanup removes.
+bool IsAtomicFileTempName(std::string_view name);
+
 class AtomicFile {
  public:
-  // Creates `<work_dir>/<final base name>.<pid>.partial` with mode 0640.
-  static Result<AtomicFile> Create(const std::string& work_dir, const std::string& final_path);
+  // Creates `<work_dir>/<final_name>.<pid>.partial` with mode 0640, to become
+  // `<final_dir>/<final_name>`.
+  static Result<AtomicFile> Create(const DirFd& work_dir, const DirFd& final_dir,
+                                   const std::string& final_name);
 
   AtomicFile(AtomicFile&&) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
@@ -26,22 +37,26 @@ class AtomicFile {
 
   int fd() const { return fd_.get(); }
   const std::string& temp_path() const { return temp_path_; }
+  const std::string& final_path() const { return final_path_; }
   Status Write(std::span<const uint8_t> data);
-  // fsync, close, rename over final_path, fsync the final folder.
+  // fsync, close, rename over the final name, fsync the final folder.
   Status Commit();
 
  private:
-  AtomicFile(UniqueFd fd, std::string temp_path, std::string final_path)
-      : fd_(std::move(fd)), temp_path_(std::move(temp_path)), final_path_(std::move(final_path)) {}
+  AtomicFile() = default;
   UniqueFd fd_;
-  std::string temp_path_;
-  std::string final_path_;
+  UniqueFd work_dir_;   // our own copies: the file may outlive the caller's DirFd
+  UniqueFd final_dir_;
+  std::string temp_name_;
+  std::string final_name_;
+  std::string temp_path_;   // for messages
+  std::string final_path_;  // for messages
   bool committed_ = false;
 };
 
 // Writes a small file atomically (the .sha256).
-Status WriteFileAtomically(const std::string& work_dir, const std::string& final_path,
-                           const std::string& content);
+Status WriteFileAtomically(const DirFd& work_dir, const DirFd& final_dir,
+                           const std::string& final_name, const std::string& content);
 
 }  // namespace mysql_backup
 
