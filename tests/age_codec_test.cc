@@ -149,9 +149,17 @@ TEST(AgeCodecTest, TruncationAtAnyPointIsAnIntegrityError) {
   std::string plain = Pattern(2 * age::kChunkSize);
   std::string file = Encrypt(plain, {id.recipient});
   size_t header = HeaderSize(file);
-  std::vector<size_t> cuts = {0, 5, 30, header - 1, header, header + 15, header + 16,
-                              header + 17, header + 16 + age::kSealedChunkSize,
-                              header + 16 + age::kSealedChunkSize + 1, file.size() - 1};
+  std::vector<size_t> cuts = {0,
+                              5,
+                              30,
+                              header - 1,
+                              header,
+                              header + 15,
+                              header + 16,
+                              header + 17,
+                              header + 16 + age::kSealedChunkSize,
+                              header + 16 + age::kSealedChunkSize + 1,
+                              file.size() - 1};
   for (size_t cut : cuts) {
     Decrypted d = Decrypt(file.substr(0, cut), {id});
     ASSERT_FALSE(d.status.ok()) << "cut at " << cut;
@@ -160,8 +168,9 @@ TEST(AgeCodecTest, TruncationAtAnyPointIsAnIntegrityError) {
   }
   // Cut exactly after a full middle chunk: the chunk is genuine (and released), the end is not.
   Decrypted d = Decrypt(file.substr(0, header + 16 + age::kSealedChunkSize), {id});
-  EXPECT_EQ(d.status.message(), "'x.sql.gz.age': the age file is truncated: it ends after chunk 1 "
-                                "without a final chunk");
+  EXPECT_EQ(d.status.message(),
+            "'x.sql.gz.age': the age file is truncated: it ends after chunk 1 "
+            "without a final chunk");
   EXPECT_EQ(d.plain.size(), age::kChunkSize);
   EXPECT_EQ(Decrypt("", {id}).status.message(),
             "'x.sql.gz.age': the file is empty, not an age file");
@@ -172,12 +181,15 @@ TEST(AgeCodecTest, TruncationAtAnyPointIsAnIntegrityError) {
 TEST(AgeCodecTest, DataAfterTheFinalChunkIsRefused) {
   age::X25519Identity id = NewIdentity();
   for (size_t size : {size_t{10}, age::kChunkSize}) {
-    std::string file = Encrypt(Pattern(size), {id.recipient});
+    std::string plain = Pattern(size);
+    std::string file = Encrypt(plain, {id.recipient});
     for (const std::string& extra : {std::string(1, '\0'), std::string(100000, 'x')}) {
       Decrypted d = Decrypt(file + extra, {id});
       ASSERT_FALSE(d.status.ok());
       EXPECT_EQ(d.failure, AgeFailure::kPayload);
-      EXPECT_TRUE(d.plain.empty());
+      // A full final chunk is genuine and released (as age does) before the error; a short one
+      // cannot be told from its garbage.
+      EXPECT_TRUE(size == age::kChunkSize ? d.plain == plain : d.plain.empty());
     }
   }
   std::string full = Encrypt(Pattern(age::kChunkSize), {id.recipient});
@@ -188,8 +200,9 @@ TEST(AgeCodecTest, DataAfterTheFinalChunkIsRefused) {
 TEST(AgeCodecTest, NotAnAgeFileIsSaidAtOnce) {
   Decrypted d = Decrypt("\x1f\x8b\x08 gzip data", {NewIdentity()});
   EXPECT_EQ(d.failure, AgeFailure::kHeader);
-  EXPECT_EQ(d.status.message(), "'x.sql.gz.age': not an age encrypted file (it does not start "
-                                "with 'age-encryption.org/v1')");
+  EXPECT_EQ(d.status.message(),
+            "'x.sql.gz.age': not an age encrypted file (it does not start "
+            "with 'age-encryption.org/v1')");
 }
 
 TEST(AgeCodecTest, NoRecipientsIsAConfigurationError) {

@@ -15,7 +15,8 @@ namespace mysql_backup::age {
 namespace {
 
 // A key pair from the CCTV vectors; `age-keygen -y` gives the recipient.
-constexpr char kIdentity[] = "AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0";
+constexpr char kIdentity[] =
+    "AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0";
 constexpr char kRecipient[] = "age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryef";
 
 std::string AsString(const std::vector<uint8_t>& v) { return std::string(v.begin(), v.end()); }
@@ -26,23 +27,16 @@ TEST(AgeBase64Test, AcceptsOnlyCanonicalUnpaddedText) {
     bool ok;
     const char* bytes;
   } kCases[] = {
-      {"", true, ""},
-      {"Zg", true, "f"},
-      {"Zm8", true, "fo"},
-      {"Zm9v", true, "foo"},
-      {"Zm9vYg", true, "foob"},
-      {"Zg==", false, ""},    // padding
-      {"Zm8=", false, ""},    // padding
+      {"", true, ""},        {"Zg", true, "f"},        {"Zm8", true, "fo"},
+      {"Zm9v", true, "foo"}, {"Zm9vYg", true, "foob"}, {"Zg==", false, ""},  // padding
+      {"Zm8=", false, ""},                                                   // padding
       {"Zh", false, ""},      // non-zero trailing bits (4 of them)
       {"Zm9", false, ""},     // non-zero trailing bits (2 of them)
       {"Z", false, ""},       // a lone 6-bit group is no byte
       {"Zm9vY", false, ""},   // the same after a full group
       {"Zm9v\n", false, ""},  // line ends are the header's business
-      {"Zm9v\r", false, ""},
-      {"Zm 9v", false, ""},
-      {"Zm-v", false, ""},  // URL-safe alphabet
-      {"Zm_v", false, ""},
-      {"Zm9v\x80", false, ""},
+      {"Zm9v\r", false, ""}, {"Zm 9v", false, ""},     {"Zm-v", false, ""},  // URL-safe alphabet
+      {"Zm_v", false, ""},   {"Zm9v\x80", false, ""},
   };
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.text);
@@ -98,13 +92,15 @@ TEST(AgeBech32Test, RejectsBadStringsWithTheReason) {
   } kCases[] = {
       {"A12uEL5L", "mixed"},
       {"pzry9x0s0muk", "separator"},
-      {"1pzry9x0s0muk", "separator"},       // empty prefix
-      {"x1b4n0q5v", "invalid character"},   // 'b' is not in the alphabet
-      {"li1dgmt3", "too short"},            // checksum cut
-      {"A1G7SGD8", "checksum"},             // checksum made over the upper-case prefix
-      {"a12uel5m", "checksum"},             // last character changed
-      {"a1 2uel5l", "invalid character"},   // space
-      {"abc1\x7f" "2uel5l", "invalid character"},
+      {"1pzry9x0s0muk", "separator"},      // empty prefix
+      {"x1b4n0q5v", "invalid character"},  // 'b' is not in the alphabet
+      {"li1dgmt3", "too short"},           // checksum cut
+      {"A1G7SGD8", "checksum"},            // checksum made over the upper-case prefix
+      {"a12uel5m", "checksum"},            // last character changed
+      {"a1 2uel5l", "invalid character"},  // space
+      {"abc1\x7f"
+       "2uel5l",
+       "invalid character"},
   };
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.text);
@@ -295,13 +291,15 @@ TEST(AgeHeaderTest, RejectsEveryNonCanonicalSpelling) {
       {"padding", "age-encryption.org/v1\n-> X a\nAA==\n---" + kMac},
       {"trailing bits", "age-encryption.org/v1\n-> X a\nAB\n---" + kMac},
       {"long line", "age-encryption.org/v1\n-> X a\n" + std::string(68, 'A') + "\n---" + kMac},
-      {"missing final line", "age-encryption.org/v1\n-> X a\n" + std::string(64, 'A') + "\n---" +
-                                 kMac},
+      {"missing final line",
+       "age-encryption.org/v1\n-> X a\n" + std::string(64, 'A') + "\n---" + kMac},
       {"no stanza", "age-encryption.org/v1\n---" + kMac},
-      {"mac no space", "age-encryption.org/v1\n-> X a\nAAAA\n---AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"},
+      {"mac no space",
+       "age-encryption.org/v1\n-> X a\nAAAA\n---AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"},
       {"mac extra space", "age-encryption.org/v1\n-> X a\nAAAA\n--- " + kMac},
       {"mac short", "age-encryption.org/v1\n-> X a\nAAAA\n--- AAAA\n"},
-      {"mac not canonical", "age-encryption.org/v1\n-> X a\nAAAA\n--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB\n"},
+      {"mac not canonical",
+       "age-encryption.org/v1\n-> X a\nAAAA\n--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB\n"},
       {"scrypt not alone", "age-encryption.org/v1\n-> scrypt a 10\nAAAA\n-> X a\n\n---" + kMac},
   };
   for (const auto& c : kCases) {

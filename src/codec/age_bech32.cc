@@ -1,5 +1,7 @@
 #include "codec/age_bech32.h"
 
+#include <openssl/crypto.h>
+
 #include <cctype>
 
 namespace mysql_backup::age {
@@ -82,8 +84,18 @@ Result<Bech32Data> Bech32Decode(std::string_view text) {
   if (sep == std::string_view::npos || sep == 0) return Bad("no '1' separator after a prefix");
   if (text.size() - sep - 1 < 6) return Bad("too short for its checksum");
 
+  // The string may be a secret key: wipe the working copies whatever path returns.
   std::string lower = ToLower(text);
   std::vector<uint8_t> values;
+  struct Wipe {
+    std::string& lower;
+    std::vector<uint8_t>& values;
+    ~Wipe() {
+      OPENSSL_cleanse(lower.data(), lower.size());
+      OPENSSL_cleanse(values.data(), values.size());
+    }
+  } wipe{lower, values};
+  values.reserve(lower.size());  // no reallocation leaves an unwiped copy behind
   for (char c : std::string_view(lower).substr(sep + 1)) {
     size_t v = kCharset.find(c);
     if (v == std::string_view::npos) {
@@ -93,7 +105,9 @@ Result<Bech32Data> Bech32Decode(std::string_view text) {
   }
   std::string_view lower_hrp = std::string_view(lower).substr(0, sep);
   std::vector<uint8_t> input = ChecksumInput(lower_hrp, values);
-  if (PolyMod(input) != 1) return Bad("invalid checksum (a typing or copying error?)");
+  bool checksum_ok = PolyMod(input) == 1;
+  OPENSSL_cleanse(input.data(), input.size());
+  if (!checksum_ok) return Bad("invalid checksum (a typing or copying error?)");
   values.resize(values.size() - 6);
 
   // Back to 8-bit bytes; what is left over must be under 5 bits of zeros (canonical padding).

@@ -39,8 +39,7 @@ struct KdfCtxDeleter {
 using UniquePkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 UniquePkey PrivateKey(const Secret<32>& key) {
-  return UniquePkey(
-      EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, key.data(), key.size()));
+  return UniquePkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, key.data(), key.size()));
 }
 
 }  // namespace
@@ -63,9 +62,9 @@ Status HkdfSha256(std::span<const uint8_t> ikm, std::span<const uint8_t> salt,
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(ikm.data()),
                                         ikm.size()),
-      OSSL_PARAM_construct_octet_string(
-          OSSL_KDF_PARAM_SALT,
-          const_cast<uint8_t*>(salt.empty() ? &kEmpty : salt.data()), salt.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+                                        const_cast<uint8_t*>(salt.empty() ? &kEmpty : salt.data()),
+                                        salt.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(info.data()),
                                         info.size()),
       OSSL_PARAM_construct_end(),
@@ -121,9 +120,8 @@ Result<bool> X25519SharedSecret(const Secret<32>& private_key, const Bytes32& pe
 
 Result<ChaChaPoly> ChaChaPoly::Create(std::span<const uint8_t, 32> key) {
   ChaChaPoly cipher(EVP_CIPHER_CTX_new());
-  if (!cipher.ctx_ ||
-      EVP_CipherInit_ex(cipher.ctx_.get(), EVP_chacha20_poly1305(), nullptr, key.data(), nullptr,
-                        1) != 1) {
+  if (!cipher.ctx_ || EVP_CipherInit_ex(cipher.ctx_.get(), EVP_chacha20_poly1305(), nullptr,
+                                        key.data(), nullptr, 1) != 1) {
     return OpenSslError("ChaCha20-Poly1305 setup");
   }
   return cipher;
@@ -146,8 +144,8 @@ Result<bool> ChaChaPoly::Open(std::span<const uint8_t, kNonceSize> nonce,
                               uint8_t* out) {
   int len = 0;
   if (EVP_CipherInit_ex(ctx_.get(), nullptr, nullptr, nullptr, nonce.data(), 0) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_SET_TAG, kTagSize,
-                          const_cast<uint8_t*>(tag)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx_.get(), EVP_CTRL_AEAD_SET_TAG, kTagSize, const_cast<uint8_t*>(tag)) !=
+          1 ||
       EVP_CipherUpdate(ctx_.get(), out, &len, in.data(), static_cast<int>(in.size())) != 1) {
     return OpenSslError("ChaCha20-Poly1305 decryption");
   }

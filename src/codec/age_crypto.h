@@ -31,7 +31,7 @@ struct Secret {
 };
 
 using Bytes32 = std::array<uint8_t, 32>;
-inline constexpr size_t kTagSize = 16;   // Poly1305
+inline constexpr size_t kTagSize = 16;    // Poly1305
 inline constexpr size_t kNonceSize = 12;  // ChaCha20-Poly1305 (IETF)
 
 // Errors from here are kStorage ("Cannot encrypt: ..."): OpenSSL itself failed.
@@ -53,8 +53,8 @@ Result<bool> X25519SharedSecret(const Secret<32>& private_key, const Bytes32& pe
 class ChaChaPoly {
  public:
   static Result<ChaChaPoly> Create(std::span<const uint8_t, 32> key);
-  Status Seal(std::span<const uint8_t, kNonceSize> nonce, std::span<const uint8_t> in,
-              uint8_t* out, uint8_t tag[kTagSize]);
+  Status Seal(std::span<const uint8_t, kNonceSize> nonce, std::span<const uint8_t> in, uint8_t* out,
+              uint8_t tag[kTagSize]);
   Result<bool> Open(std::span<const uint8_t, kNonceSize> nonce, std::span<const uint8_t> in,
                     const uint8_t tag[kTagSize], uint8_t* out);
 

@@ -72,8 +72,8 @@ Status AgeEncryptor::Finish() {
 
 Status AgeEncryptor::WriteHeader() {
   if (header_.empty()) return Status::Ok();
-  Status s = sink_->Write(
-      std::span(reinterpret_cast<const uint8_t*>(header_.data()), header_.size()));
+  Status s =
+      sink_->Write(std::span(reinterpret_cast<const uint8_t*>(header_.data()), header_.size()));
   if (!s.ok()) return Fail(s);
   header_.clear();
   header_.shrink_to_fit();

@@ -121,8 +121,7 @@ Status ComputeHeaderMac(const Secret<16>& file_key, std::string_view mac_input, 
   Secret<32> key;
   if (Status s = HkdfSha256(file_key.bytes, {}, "header", key.bytes); !s.ok()) return s;
   return HmacSha256(key.bytes,
-                    std::span(reinterpret_cast<const uint8_t*>(mac_input.data()),
-                              mac_input.size()),
+                    std::span(reinterpret_cast<const uint8_t*>(mac_input.data()), mac_input.size()),
                     mac);
 }
 

@@ -59,20 +59,22 @@ Result<X25519Recipient> ParseRecipient(std::string_view text) {
   std::string quoted = "'" + std::string(text) + "'";
   if (StartsWithNoCase(text, "AGE-SECRET-KEY-")) {
     // Do not echo it: it is a secret key put where a public one belongs.
-    return Bad("a secret key (AGE-SECRET-KEY-1...) was given as a recipient; give its public "
-               "key (age1..., the '# public key:' line of the key file) and keep the secret key "
-               "off this host");
+    return Bad(
+        "a secret key (AGE-SECRET-KEY-1...) was given as a recipient; give its public "
+        "key (age1..., the '# public key:' line of the key file) and keep the secret key "
+        "off this host");
   }
   if (text.starts_with("ssh-")) {
     return Bad("SSH key " + quoted + " is not supported as a recipient; use an age1... key");
   }
   Result<Bech32Data> decoded = Bech32Decode(text);
   if (!decoded.ok()) {
-    return Bad("recipient " + quoted + " is not a valid age1... public key: " +
-               decoded.status().message());
+    return Bad("recipient " + quoted +
+               " is not a valid age1... public key: " + decoded.status().message());
   }
   if (decoded->hrp != kRecipientHrp) {
-    return Bad("recipient " + quoted + " is not an age X25519 public key: it must start with "
+    return Bad("recipient " + quoted +
+               " is not an age X25519 public key: it must start with "
                "'age1' and be in lower case");
   }
   if (decoded->data.size() != 32) {
@@ -85,8 +87,9 @@ Result<X25519Recipient> ParseRecipient(std::string_view text) {
 
 Result<X25519Identity> ParseIdentity(std::string_view text) {
   if (text.starts_with("age1")) {
-    return Bad("a public key (age1...) was given where an identity (AGE-SECRET-KEY-1...) is "
-               "needed");
+    return Bad(
+        "a public key (age1...) was given where an identity (AGE-SECRET-KEY-1...) is "
+        "needed");
   }
   Result<Bech32Data> decoded = Bech32Decode(text);
   if (!decoded.ok()) {
@@ -97,8 +100,9 @@ Result<X25519Identity> ParseIdentity(std::string_view text) {
     ~Wipe() { OPENSSL_cleanse(data.data(), data.size()); }
   } wipe{decoded->data};
   if (decoded->hrp != kIdentityHrp) {
-    return Bad("not an age X25519 identity: it must start with 'AGE-SECRET-KEY-1' and be in "
-               "upper case");
+    return Bad(
+        "not an age X25519 identity: it must start with 'AGE-SECRET-KEY-1' and be in "
+        "upper case");
   }
   if (decoded->data.size() != 32) {
     return Bad("not a valid age identity: wrong length for an X25519 key");

@@ -32,9 +32,9 @@ Result<Stanza> WrapX25519(const X25519Recipient& recipient, const Secret<16>& fi
   Result<bool> nonzero = X25519SharedSecret(ephemeral, recipient.public_key, &shared);
   if (!nonzero.ok()) return nonzero.status();
   if (!*nonzero) {
-    return Status(ErrorKind::kConfiguration,
-                  "recipient '" + recipient.ToString() + "' is not a usable X25519 key (a "
-                  "low-order point)");
+    return Status(ErrorKind::kConfiguration, "recipient '" + recipient.ToString() +
+                                                 "' is not a usable X25519 key (a "
+                                                 "low-order point)");
   }
   Secret<32> key;
   if (Status s = WrapKey(shared, share, recipient.public_key, &key); !s.ok()) return s;
@@ -66,8 +66,9 @@ Result<bool> UnwrapX25519(const Stanza& stanza, const X25519Identity& identity,
   Result<bool> nonzero = X25519SharedSecret(identity.private_key, share, &shared);
   if (!nonzero.ok()) return nonzero.status();
   if (!*nonzero) {
-    return Bad("an X25519 stanza's share gives the all-zero shared secret (a low-order point): "
-               "the file is corrupted or forged");
+    return Bad(
+        "an X25519 stanza's share gives the all-zero shared secret (a low-order point): "
+        "the file is corrupted or forged");
   }
   Secret<32> key;
   if (Status s = WrapKey(shared, share, identity.recipient.public_key, &key); !s.ok()) return s;
