@@ -176,8 +176,7 @@ Status AgeDecryptor::OpenChunk(bool at_end) {
       return Fail(AgeFailure::kPayload, "the age file is truncated: it has no payload");
     }
     if (fill_ < age::kTagSize) {
-      return Fail(AgeFailure::kPayload,
-                  "the age file is truncated: its last " + which + " is cut short");
+      return Fail(AgeFailure::kPayload, "the age file is truncated: " + which + " is cut short");
     }
     if (fill_ == age::kTagSize && stream_->index() > 0) {
       return Fail(AgeFailure::kPayload,
