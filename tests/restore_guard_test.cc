@@ -188,6 +188,12 @@ static const struct {
     {"a trigger qualified with the dumped database",
      "CREATE TRIGGER `shop`.`trg` AFTER UPDATE ON `t` FOR EACH ROW SET @y = 1;",
      "CREATE TRIGGER `shop_copy`.`trg` AFTER UPDATE ON `t` FOR EACH ROW SET @y = 1;", nullptr},
+    {"a trigger and its table qualified with the dumped database",
+     "/*!50003 CREATE*/ /*!50003 TRIGGER shop.trg BEFORE INSERT ON shop.items FOR EACH ROW SET "
+     "NEW.a = shop.f() */;",
+     "/*!50003 CREATE*/ /*!50003 TRIGGER `shop_copy`.trg BEFORE INSERT ON `shop_copy`.items FOR "
+     "EACH ROW SET NEW.a = shop.f() */;",
+     nullptr},
     {"ALTER DATABASE of the dumped database",
      "ALTER DATABASE `shop` CHARACTER SET latin1 COLLATE latin1_swedish_ci ;",
      "ALTER DATABASE `shop_copy` CHARACTER SET latin1 COLLATE latin1_swedish_ci ;", nullptr},

@@ -283,7 +283,9 @@ Verdict StatementPolicy::Judge(std::string_view raw, uint8_t modes) {
           tokens.Next();
           ObjectName table = ReadObjectName(tokens);
           if (!table.ok()) return j.NotFromDump();
-          if (!j.StaysInTarget(table)) return j.LeavesTarget();
+          // mariadb-dump writes the trigger as it was created: `CREATE TRIGGER db.trg ... ON
+          // db.t` when the author qualified both.
+          if (!j.RetargetQualifier(table)) return j.LeavesTarget();
           trigger_tables_[object] = Unquote(table.name);
           return j.Pass(definer);
         }

@@ -15,7 +15,8 @@
 // Skipped: the replication position that --master-data/--dump-slave write (CHANGE MASTER TO,
 // SET GLOBAL gtid_slave_pos/gtid_purged, START/STOP SLAVE).
 // Rewritten: DEFINER=... to DEFINER=CURRENT_USER (objects then run with the restorer's rights);
-// a trigger name or ALTER DATABASE qualified with the dumped database to the target; with
+// a trigger's name and table or ALTER DATABASE qualified with the dumped database to the target;
+// with
 // disable_events, CREATE EVENT ... ENABLE to DISABLE.
 #ifndef MYSQL_BACKUP_SQL_STATEMENT_POLICY_H_
 #define MYSQL_BACKUP_SQL_STATEMENT_POLICY_H_
