@@ -59,6 +59,9 @@ class RestoreGuardRunTest : public ::testing::Test {
     ASSERT_TRUE(start_.ok()) << start_.ToString() << "\n" << start_.detail();
     backup_dir_ = dir_ / "backups";
     fs::create_directories(backup_dir_ + "/daily");
+    // One test that lets an attack through must not fail the next ones.
+    (void)server_->Sql("DELETE FROM victim.important; INSERT INTO victim.important VALUES (1), (2), "
+                       "(3)");
     shop_ = DatabaseFingerprint(*server_, "shop");
     proxies_ = server_->Sql("SELECT * FROM mysql.proxies_priv ORDER BY 1, 2, 3, 4");
     ASSERT_FALSE(shop_.empty());
@@ -180,6 +183,10 @@ TEST_F(RestoreGuardRunTest, DrillRefusesTheTriggerAndProxiesPrivAttack) {
       "INSERT INTO mysql.proxies_priv VALUES ('localhost','restorer','root','localhost',1,'x',"
       "NOW());\n",
       "CREATE TABLE `t` (`a` int);\nDELETE FROM victim.important;\n",
+      // Under another delimiter the client sends it all as one query and the server runs each
+      // ';'-separated statement.
+      "DELIMITER ;;\nCREATE PROCEDURE `p`() BEGIN SELECT 1; END; DELETE FROM victim.important; "
+      "END ;;\nDELIMITER ;\n",
   };
   for (const std::string& attack : attacks) {
     CliResult r = RunMysqlBackup({"-c", Config(), "--restore-test", Craft(attack)});

@@ -215,6 +215,44 @@ static const struct {
      "CREATE TRIGGER trg AFTER INSERT ON t FOR EACH ROW SET @x = 1;\nDROP TRIGGER trg;\n"
      "INSERT INTO t VALUES (1);",
      nullptr, nullptr},
+    // Under another DELIMITER the server runs each ';'-separated statement of one query.
+    {"statements hidden behind a routine's END",
+     "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT 1; END; USE shop; END;;\nDELIMITER ;\n",
+     "DELIMITER ;;\n", "holds further statements"},
+    {"statements hidden after a SET",
+     "DELIMITER ;;\n/*!50003 SET sql_mode = '' */ ; DELETE FROM victim.important ;;\n",
+     "DELIMITER ;;\n", "holds further statements"},
+    {"statements hidden after a single-statement body",
+     "DELIMITER //\nCREATE PROCEDURE p() SELECT begin; USE shop; SELECT 1 //\n",
+     "DELIMITER //\n", "holds further statements"},
+    {"statements hidden behind a fake BEGIN in a CASE expression",
+     "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT CASE WHEN 1 THEN begin END; END; USE shop; "
+     "END;;\n",
+     "DELIMITER ;;\n", "holds further statements"},
+    {"statements hidden behind a label named begin",
+     "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN begin: LOOP LEAVE begin; END LOOP; END; USE shop; "
+     "END;;\n",
+     "DELIMITER ;;\n", "holds further statements"},
+    {"an INSERT holding a second statement",
+     "DELIMITER ;;\nINSERT INTO t VALUES (1); USE shop;;\n", "DELIMITER ;;\n",
+     "holds further statements"},
+    {"routines with nested blocks, CASE and loops",
+     "DELIMITER ;;\n"
+     "CREATE DEFINER=CURRENT_USER PROCEDURE `p`(IN a INT)\n    MODIFIES SQL DATA\n"
+     "BEGIN\n  DECLARE x INT DEFAULT 0;\n  lbl: LOOP\n    SET x = x + 1;\n"
+     "    IF x > a THEN LEAVE lbl; END IF;\n  END LOOP lbl;\n"
+     "  CASE WHEN x > 1 THEN SELECT CASE x WHEN 2 THEN 'two' ELSE 'more' END; ELSE BEGIN SELECT 1; "
+     "END; END CASE;\n  BEGIN NOT ATOMIC SELECT ';'; END;\n  IF (a > 1) THEN BEGIN SELECT 2; "
+     "END; END IF;\nEND ;;\n"
+     "CREATE FUNCTION `f`(a INT) RETURNS varchar(10) CHARSET utf8mb4 COLLATE utf8mb4_general_ci\n"
+     "    DETERMINISTIC\nBEGIN RETURN 'x;y'; END ;;\n"
+     "CREATE FUNCTION `g`() RETURNS int(11) RETURN 1 ;;\n"
+     "/*!50003 CREATE*/ /*!50003 TRIGGER `trg` BEFORE INSERT ON `t` FOR EACH ROW BEGIN SET NEW.a = "
+     "1; END */;;\n"
+     "/*!50106 CREATE*/ /*!50106 EVENT `ev` ON SCHEDULE EVERY 1 DAY STARTS '2026-01-01 00:00:00' "
+     "ON COMPLETION NOT PRESERVE ENABLE DO BEGIN INSERT INTO t VALUES (1); SELECT ';'; END */ ;;\n"
+     "DELIMITER ;\n",
+     nullptr, nullptr},
     // Replication positions are skipped.
     {"CHANGE MASTER",
      "CHANGE MASTER TO MASTER_LOG_FILE='b.000001', MASTER_LOG_POS=4;\nINSERT INTO t VALUES (1);",

@@ -54,6 +54,7 @@ Status RestoreGuard::Write(std::span<const uint8_t> data) {
       case Mode::kSkipping:
         break;
       case Mode::kHolding:
+      case Mode::kHoldingWhole:
         held_.append(rest);
         if (held_.size() > kMaxHeldBytes) {
           status_ = Status(ErrorKind::kIntegrity,
@@ -113,13 +114,29 @@ void RestoreGuard::Forward(std::string_view bytes) {
 
 void RestoreGuard::OnHeadReady() {
   if (!status_.ok()) return;
-  std::string raw = TakePending();
+  const std::string excerpt = StatementExcerpt(scanner_.head());
+  if (scanner_.delimiter() != ";") {
+    mode_ = Mode::kHoldingWhole;
+    whole_excerpt_ = excerpt;
+    whole_modes_ = scanner_.modes();
+    return;
+  }
+  Decide(TakePending(), excerpt, scanner_.modes(), /*whole=*/false);
+}
+
+void RestoreGuard::Decide(const std::string& raw, const std::string& excerpt, uint8_t modes,
+                          bool whole) {
   // At a statement's end the delimiter is in `raw`; the policy judges the statement without it.
   std::string_view statement = raw;
   const std::string& delimiter = scanner_.delimiter();
   if (statement.ends_with(delimiter)) statement.remove_suffix(delimiter.size());
-  Verdict verdict = policy_.Judge(statement, scanner_.modes());
-  const std::string excerpt = StatementExcerpt(scanner_.head());
+  Verdict verdict = policy_.Judge(statement, modes);
+  if (whole && verdict.action != Verdict::Action::kRefuse &&
+      HidesFurtherStatements(statement, modes)) {
+    verdict.action = Verdict::Action::kRefuse;
+    verdict.reason = "which holds further statements after a ';' that the server would run one "
+                     "by one under DELIMITER " + delimiter;
+  }
   switch (verdict.action) {
     case Verdict::Action::kPass:
       if (!verdict.definer.empty()) definers_.insert(verdict.definer);
@@ -143,6 +160,10 @@ void RestoreGuard::OnHeadReady() {
 }
 
 void RestoreGuard::OnStatementEnd() {
+  if (!status_.ok()) return;
+  if (mode_ == Mode::kHoldingWhole) {
+    Decide(TakePending(), whole_excerpt_, whole_modes_, /*whole=*/true);
+  }
   if (!status_.ok()) return;
   std::string rest = TakePending();
   // An empty statement (a lone delimiter) was never judged: it is blanks and comments.

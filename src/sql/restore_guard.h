@@ -51,7 +51,9 @@ class RestoreGuard : public ByteSink, private StatementObserver {
   const std::vector<std::string>& skipped() const { return skipped_; }
 
  private:
-  enum class Mode { kHolding, kPassing, kSkipping };
+  // kHoldingWhole: under a DELIMITER other than ';' a statement is held to its end (bounded by
+  // kMaxHeldBytes): the server would run every ';'-separated statement in it.
+  enum class Mode { kHolding, kHoldingWhole, kPassing, kSkipping };
 
   void OnHeadReady() override;
   void OnStatementEnd() override;
@@ -61,6 +63,9 @@ class RestoreGuard : public ByteSink, private StatementObserver {
   // taken out of held_ and the current chunk.
   std::string TakePending();
   void Forward(std::string_view bytes);
+  // Judges `raw` (a statement with what precedes it, maybe its delimiter) and acts on it.
+  // `excerpt` and `modes` are those of the statement's head.
+  void Decide(const std::string& raw, const std::string& excerpt, uint8_t modes, bool whole);
 
   StatementPolicy policy_;
   DumpScanner scanner_;
@@ -68,6 +73,8 @@ class RestoreGuard : public ByteSink, private StatementObserver {
   Status status_;
   Mode mode_ = Mode::kHolding;
   std::string held_;
+  std::string whole_excerpt_;  // kHoldingWhole: of the statement held
+  uint8_t whole_modes_ = 0;
   std::string_view chunk_;
   uint64_t chunk_offset_ = 0;  // stream offset of chunk_[0]
   size_t chunk_done_ = 0;      // chunk_[0, chunk_done_) is handed on, dropped or taken

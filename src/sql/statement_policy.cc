@@ -1,6 +1,7 @@
 #include "sql/statement_policy.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <utility>
 #include <vector>
 
@@ -233,7 +234,109 @@ bool ReadDefiner(HeadTokenizer& tokens, Token* last) {
   return true;
 }
 
+bool IsAnyOf(const Token& token, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words) {
+    if (token.Is(w)) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool HidesFurtherStatements(std::string_view statement, uint8_t modes) {
+  HeadTokenizer scan(statement, modes);
+  bool any = false;
+  for (Token t = scan.Next(); t.kind != Token::Kind::kEnd; t = scan.Next()) any |= t.IsPunct(';');
+  if (!any) return false;
+
+  // Where the body begins: after the parameters and characteristics of a routine, FOR EACH ROW
+  // [FOLLOWS|PRECEDES t] of a trigger, the first DO of an event.
+  HeadTokenizer tokens(statement, modes);
+  if (!tokens.Next().Is("CREATE")) return true;
+  Token kind;
+  for (int i = 0; i < 32; ++i) {
+    kind = tokens.Next();
+    if (kind.kind == Token::Kind::kEnd) return true;
+    if (IsAnyOf(kind, {"PROCEDURE", "FUNCTION", "TRIGGER", "EVENT"})) break;
+  }
+  int parens = 0;
+  Token token;
+  if (kind.Is("EVENT")) {
+    for (token = tokens.Next(); !(parens == 0 && token.Is("DO")); token = tokens.Next()) {
+      if (token.kind == Token::Kind::kEnd || token.IsPunct(';')) return true;
+      parens += token.IsPunct('(') - token.IsPunct(')');
+    }
+    token = tokens.Next();
+  } else if (kind.Is("TRIGGER")) {
+    for (token = tokens.Next(); !token.Is("ROW"); token = tokens.Next()) {
+      if (token.kind == Token::Kind::kEnd || token.IsPunct(';')) return true;
+    }
+    token = tokens.Next();
+    if (token.Is("FOLLOWS") || token.Is("PRECEDES")) {
+      tokens.Next();
+      token = tokens.Next();
+    }
+  } else {
+    // name ( parameters ) [RETURNS type] [characteristics]: only words, strings and the
+    // parentheses and commas of types, up to the body.
+    for (token = tokens.Next(); !token.IsPunct('('); token = tokens.Next()) {
+      if (token.kind == Token::Kind::kEnd || token.IsPunct(';')) return true;
+    }
+    for (parens = 1; parens > 0;) {
+      token = tokens.Next();
+      if (token.kind == Token::Kind::kEnd || token.IsPunct(';')) return true;
+      parens += token.IsPunct('(') - token.IsPunct(')');
+    }
+    for (token = tokens.Next(); !token.Is("BEGIN"); token = tokens.Next()) {
+      if (token.kind == Token::Kind::kEnd || token.IsPunct(';')) return true;
+      const bool type_punct = token.IsPunct('(') || token.IsPunct(')') || token.IsPunct(',');
+      if (token.kind == Token::Kind::kPunct && !type_punct) return true;
+      // A word that starts a statement: the body began without BEGIN.
+      if (IsAnyOf(token, {"RETURN", "SELECT", "DO", "CALL", "INSERT", "REPLACE", "UPDATE",
+                          "DELETE", "FROM", "WHERE", "IF", "CASE", "WHEN", "THEN", "ELSE",
+                          "INTO", "VALUES", "LIMIT", "ON", "HAVING", "BY", "AS", "WITH", "LOOP",
+                          "WHILE", "REPEAT", "LEAVE", "ITERATE", "SIGNAL", "DECLARE", "PREPARE",
+                          "EXECUTE", "USE", "GRANT", "TABLE", "VALUE"})) {
+        return true;
+      }
+    }
+  }
+  if (!token.Is("BEGIN")) return true;  // a single-statement body holds no ';'
+
+  // The body: BEGIN ... END blocks, CASE statements (END CASE) and CASE expressions (END); a
+  // ';' outside them ends the CREATE. BEGIN opens a block, and CASE is a statement, only where a
+  // statement starts (not as a name in an expression, not as a label, not in a CASE
+  // expression's THEN), so that no name can hide a ';'.
+  std::string open = "B";  // B: a block, S: a CASE statement, C: a CASE expression
+  Token previous = token;
+  bool previous_opened = true;
+  for (token = tokens.Next(); token.kind != Token::Kind::kEnd; token = tokens.Next()) {
+    const bool statement_start =
+        !open.empty() && (previous.IsPunct(';') || previous.IsPunct(':') || previous_opened ||
+                          (open.back() != 'C' &&
+                           IsAnyOf(previous, {"THEN", "ELSE", "LOOP", "REPEAT"})));
+    bool opened = false;
+    if (token.IsPunct(';')) {
+      if (open.empty()) return true;
+    } else if (token.Is("CASE")) {
+      open += statement_start ? 'S' : 'C';
+    } else if (token.Is("BEGIN") && !tokens.Peek().IsPunct(':') && statement_start) {
+      open += 'B';
+      opened = true;
+    } else if (token.Is("END") &&
+               !IsAnyOf(tokens.Peek(), {"IF", "LOOP", "WHILE", "REPEAT", "FOR"})) {
+      if (open.empty()) return true;
+      const bool end_case = tokens.Peek().Is("CASE");
+      if (end_case) tokens.Next();
+      // END CASE closes a CASE statement, END a block or a CASE expression.
+      if ((open.back() == 'S') != end_case) return true;
+      open.pop_back();
+    }
+    previous = token;
+    previous_opened = opened;
+  }
+  return false;
+}
 
 Verdict StatementPolicy::Judge(std::string_view raw, uint8_t modes) {
   Judgement j(raw, modes, settings_);

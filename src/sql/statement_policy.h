@@ -43,6 +43,13 @@ struct Verdict {
   std::string definer;    // the DEFINER rewritten to CURRENT_USER, as written (`u`@`h`)
 };
 
+// Under a DELIMITER other than ';' the client sends everything up to that delimiter as one query,
+// and the server runs every ';'-separated statement in it. True when `statement` (whole, without
+// its delimiter) holds a ';' the server would take as the end of a statement: anywhere but inside
+// the BEGIN ... END body of a CREATE PROCEDURE, FUNCTION, TRIGGER or EVENT. Errs towards true:
+// a BEGIN that opens a block only after WHILE ... DO is not recognised.
+bool HidesFurtherStatements(std::string_view statement, uint8_t modes);
+
 class StatementPolicy {
  public:
   explicit StatementPolicy(GuardSettings settings) : settings_(std::move(settings)) {}
