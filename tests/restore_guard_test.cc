@@ -233,6 +233,9 @@ static const struct {
      "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN begin: LOOP LEAVE begin; END LOOP; END; USE shop; "
      "END;;\n",
      "DELIMITER ;;\n", "holds further statements"},
+    {"statements hidden behind a body labelled begin",
+     "DELIMITER ;;\nCREATE PROCEDURE p() begin: BEGIN SELECT 1; END; USE shop; END;;\n",
+     "DELIMITER ;;\n", "holds further statements"},
     {"an INSERT holding a second statement",
      "DELIMITER ;;\nINSERT INTO t VALUES (1); USE shop;;\n", "DELIMITER ;;\n",
      "holds further statements"},

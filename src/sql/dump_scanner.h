@@ -12,6 +12,9 @@
 // dumped under NO_BACKSLASH_ESCAPES holds 'C:\' and one under ANSI_QUOTES holds "identifiers",
 // and lexing those with the default rules would split the rest of the dump in the wrong places.
 //
+// The restore guard shares this lexing: a StatementObserver is told where each statement's head
+// is ready and where the statement ends, at the byte the client would see it.
+//
 // Chunks may split the stream anywhere, even between every byte, with the same results. Memory
 // is bounded: of each statement only its first kMaxHeadBytes are kept, so a 500 MB extended
 // INSERT costs no more than a short one.

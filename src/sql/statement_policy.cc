@@ -63,7 +63,6 @@ class Judgement {
       : raw_(raw), tokens_(raw, modes), settings_(settings) {}
 
   HeadTokenizer& tokens() { return tokens_; }
-  const GuardSettings& settings() const { return settings_; }
 
   Verdict Refuse(std::string reason) {
     Verdict v;
@@ -301,7 +300,8 @@ bool HidesFurtherStatements(std::string_view statement, uint8_t modes) {
       }
     }
   }
-  if (!token.Is("BEGIN")) return true;  // a single-statement body holds no ';'
+  // A single-statement body holds no ';'. "begin:" would be a label, not a block.
+  if (!token.Is("BEGIN") || tokens.Peek().IsPunct(':')) return true;
 
   // The body: BEGIN ... END blocks, CASE statements (END CASE) and CASE expressions (END); a
   // ';' outside them ends the CREATE. BEGIN opens a block, and CASE is a statement, only where a
