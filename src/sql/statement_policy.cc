@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -46,6 +47,13 @@ void SkipIfExists(HeadTokenizer& tokens) {
   tokens.Next();
   if (tokens.Peek().Is("NOT")) tokens.Next();
   if (tokens.Peek().Is("EXISTS")) tokens.Next();
+}
+
+bool IsAnyOf(const Token& token, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words) {
+    if (token.Is(w)) return true;
+  }
+  return false;
 }
 
 bool IsObjectKind(const Token& token) {
@@ -140,7 +148,7 @@ class Judgement {
 
 // The value of one SET assignment: up to a ',' outside parentheses. Function calls are refused
 // but for those mysqldump writes; a call could run a stored function of any database.
-bool SetValueIsPlain(HeadTokenizer& tokens) {
+bool SetValueIsPlain(HeadTokenizer& tokens, std::vector<Token>* value) {
   int depth = 0;
   Token previous;
   for (;;) {
@@ -156,17 +164,43 @@ bool SetValueIsPlain(HeadTokenizer& tokens) {
     }
     if (next.IsPunct(')')) --depth;
     previous = tokens.Next();
+    value->push_back(previous);
   }
+}
+
+// Character sets in which the second byte of a character can be '\\' (0x5C): the client and
+// the server would then end a string elsewhere than the guard, and a statement could hide in it.
+bool IsUnsafeCharset(const Token& token) {
+  const std::string name = ToLowerAscii(Unquote(token));
+  for (std::string_view unsafe : {"sjis", "cp932", "big5", "gbk", "gb18030"}) {
+    if (name.starts_with(unsafe)) return true;
+  }
+  return false;
+}
+
+bool IsCharsetVariable(std::string_view name) {
+  for (std::string_view v :
+       {"character_set_client", "character_set_connection", "collation_connection"}) {
+    if (EqualsIgnoreCase(name, v)) return true;
+  }
+  return false;
 }
 
 bool IsReplicationVariable(std::string_view name) {
   return EqualsIgnoreCase(name, "gtid_slave_pos") || EqualsIgnoreCase(name, "gtid_purged");
 }
 
-Verdict JudgeSet(Judgement& j) {
+// `safe_charset_vars`: the user variables known to hold a safe character set (mysqldump saves
+// @@character_set_client in one and sets it back from there).
+Verdict JudgeSet(Judgement& j, std::set<std::string>* safe_charset_vars) {
   HeadTokenizer& tokens = j.tokens();
-  for (std::string_view word : {"NAMES", "CHARACTER", "CHARSET"}) {
-    if (tokens.Peek().Is(word)) return j.Pass();
+  if (IsAnyOf(tokens.Peek(), {"NAMES", "CHARACTER", "CHARSET"})) {
+    for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
+      if (IsUnsafeCharset(t)) return j.Refuse("which switches to a character set (" +
+                                              std::string(t.raw) + ") that the restore cannot "
+                                              "read statements in safely");
+    }
+    return j.Pass();
   }
   bool replication = false, session = false;
   while (tokens.Peek().kind != Token::Kind::kEnd) {
@@ -199,7 +233,33 @@ Verdict JudgeSet(Judgement& j) {
     if (tokens.Peek().IsPunct(':')) tokens.Next();
     if (!tokens.Peek().IsPunct('=')) return j.NotFromDump();
     tokens.Next();
-    if (!SetValueIsPlain(tokens)) return j.NotFromDump();
+    std::vector<Token> value;
+    if (!SetValueIsPlain(tokens, &value)) return j.NotFromDump();
+    // A single literal, @@variable or @variable, and what it says about the character set.
+    bool safe_charset = false;
+    if (value.size() == 1) {
+      const std::string v = ToLowerAscii(value[0].raw);
+      if (value[0].kind == Token::Kind::kString || (value[0].kind == Token::Kind::kWord &&
+                                                    !v.starts_with("@"))) {
+        safe_charset = !IsUnsafeCharset(value[0]);
+      } else if (v.starts_with("@@")) {
+        safe_charset = IsCharsetVariable(v.substr(2));
+      } else {
+        safe_charset = safe_charset_vars->contains(v);
+      }
+    }
+    const std::string target = ToLowerAscii(name);
+    if (IsCharsetVariable(target) && !safe_charset) {
+      return j.Refuse("which switches to a character set that the restore cannot read "
+                      "statements in safely");
+    }
+    if (target.starts_with("@")) {
+      if (safe_charset) {
+        safe_charset_vars->insert(target);
+      } else {
+        safe_charset_vars->erase(target);
+      }
+    }
   }
   if (replication) {
     if (session) return j.NotFromDump();
@@ -231,13 +291,6 @@ bool ReadDefiner(HeadTokenizer& tokens, Token* last) {
     }
   }
   return true;
-}
-
-bool IsAnyOf(const Token& token, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (token.Is(w)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -344,7 +397,7 @@ Verdict StatementPolicy::Judge(std::string_view raw, uint8_t modes) {
   const Token first = tokens.Next();
   if (first.kind == Token::Kind::kEnd) return j.Pass();
 
-  if (first.Is("SET")) return JudgeSet(j);
+  if (first.Is("SET")) return JudgeSet(j, &safe_charset_vars_);
 
   if (first.Is("USE")) return j.LeavesTarget();
 

@@ -10,7 +10,9 @@
 // Refused: USE, CREATE/DROP DATABASE, a created, dropped, written or locked object qualified with
 // another database, a write into a table that already has a trigger of the dump (it would fire
 // during the restore), and everything else (GRANT, UPDATE, DELETE, CALL, LOAD DATA, SET GLOBAL,
-// SET PASSWORD, SET ROLE, SET STATEMENT, FLUSH, ...). The body of a view, routine, trigger or event
+// SET PASSWORD, SET ROLE, SET STATEMENT, FLUSH, ...), and a switch to a character set in which
+// '\\' can end a character (sjis, cp932, big5, gbk, gb18030): client and server would split
+// strings elsewhere than the guard. The body of a view, routine, trigger or event
 // may read and write other databases: it runs when used, not while restoring.
 // Skipped: the replication position that --master-data/--dump-slave write (CHANGE MASTER TO,
 // SET GLOBAL gtid_slave_pos/gtid_purged, START/STOP SLAVE).
@@ -23,6 +25,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,6 +68,7 @@ class StatementPolicy {
  private:
   GuardSettings settings_;
   std::map<std::string, std::string> trigger_tables_;  // trigger -> its table, as created
+  std::set<std::string> safe_charset_vars_;            // see JudgeSet
 };
 
 }  // namespace mysql_backup
