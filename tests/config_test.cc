@@ -716,6 +716,40 @@ TEST_F(ConfigTest, RejectsDumpOptionsThatTakeOverCredentialsOrOutput) {
   }
 }
 
+// A dump made with --databases or --all-databases holds CREATE DATABASE and USE: restored into
+// another name it would load into the live database (issue 11, item 1).
+TEST_F(ConfigTest, RejectsDumpOptionsThatMakeTheDumpSwitchDatabases) {
+  static const char* const kForbidden[] = {
+      "--databases",
+      "--databases shop",
+      "--single-transaction --databases shop",
+      "--databa",
+      "--data",
+      "--DATABASES",
+      "--loose-databases",
+      "--enable-databases",
+      "--loose-enable-databases",
+      "--databases=1",
+      "-B",
+      "-B shop",
+      "-RB",
+      "-REB",
+      "--all-databases",
+      "--all-data",
+      "--all-d",
+      "--all_databases",
+      "--enable-all-databases",
+      "-A",
+      "-RA",
+      "-uroot -A",
+  };
+  for (const char* options : kForbidden) {
+    auto r = Load(std::string(kMinimal) + "[backup]\nmysqldump_options = " + options + "\n");
+    ExpectError(r, {"[backup] mysqldump_options (line 5)", "cannot be used", "CREATE DATABASE"},
+                options);
+  }
+}
+
 TEST_F(ConfigTest, AcceptsOrdinaryDumpOptions) {
   static const char* const kAllowed[] = {
       "--single-transaction --quick",
@@ -731,6 +765,13 @@ TEST_F(ConfigTest, AcceptsOrdinaryDumpOptions) {
       "--default-character-set=utf8mb4",
       "--no-tablespaces --skip-lock-tables",
       "-R -E --hex-blob",
+      // Values that merely contain the refused letters, and options near the refused names.
+      "-uAB",
+      "-h BA",
+      "--add-drop-table --all-tablespaces",
+      "--skip-add-drop-database",
+      "--no-data --dump-date",
+      "--enable-comments",
       "",
   };
   for (const char* options : kAllowed) {

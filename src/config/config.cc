@@ -244,15 +244,32 @@ Status ReadConnection(const ConfigReader& r, const std::string& section, bool us
   return Status::Ok();
 }
 
-// Options that would send our password elsewhere or write the dump somewhere we do not read
-// (an empty stdout would then be stored as a backup). mysqldump's option parser (my_getopt)
-// takes any unique prefix of a long option, in any case, with '_' for '-' and an optional
-// "loose-" in front, and clusters of short options ("-Br FILE"), so every such spelling is
-// caught. A prefix that mysqldump would find ambiguous is an error there anyway.
-bool IsForbiddenDumpOption(std::string_view word) {
-  static constexpr std::string_view kLong[] = {"defaults-file", "defaults-extra-file",
-                                               "result-file", "password", "tab"};
-  static constexpr std::string_view kShort = "prT";
+// Options that mysql-backup cannot accept in mysqldump_options, and why: those that would send
+// our password elsewhere or write the dump somewhere we do not read (an empty stdout would then
+// be stored as a backup), and those that make the dump switch databases itself (`CREATE
+// DATABASE`, `USE db`), so that a restore into another name would load into the live database.
+// mysqldump's option parser (my_getopt) takes any unique prefix of a long option, in any case,
+// with '_' for '-', an optional "loose-" and, for booleans, "enable-" in front, and clusters of
+// short options ("-Br FILE"), so every such spelling is caught. A prefix that mysqldump would
+// find ambiguous is an error there anyway.
+struct ForbiddenDumpOption {
+  std::string_view long_name;
+  char short_name;  // 0: none
+  const char* why;
+};
+constexpr const char* kOwnsOutput = "mysql-backup sets the credentials and the output itself";
+constexpr const char* kSwitchesDatabase =
+    "the dump would then hold CREATE DATABASE and USE statements, and a restore into another "
+    "database would load into the original one; mysql-backup dumps one database a backup";
+constexpr ForbiddenDumpOption kForbiddenDumpOptions[] = {
+    {"defaults-file", 0, kOwnsOutput},   {"defaults-extra-file", 0, kOwnsOutput},
+    {"result-file", 'r', kOwnsOutput},   {"password", 'p', kOwnsOutput},
+    {"tab", 'T', kOwnsOutput},           {"databases", 'B', kSwitchesDatabase},
+    {"all-databases", 'A', kSwitchesDatabase},
+};
+
+// The reason `word` is refused, or nullptr.
+const char* ForbiddenDumpOptionReason(std::string_view word) {
   // After one of these, the rest of a cluster is its value ("-hprod" is the host "prod").
   static constexpr std::string_view kShortWithValue = "#hPSuw";
   if (word.size() > 2 && word.substr(0, 2) == "--") {
@@ -262,19 +279,25 @@ bool IsForbiddenDumpOption(std::string_view word) {
       c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (name.rfind("loose-", 0) == 0) name.erase(0, 6);
-    if (name.empty()) return false;
-    for (std::string_view f : kLong) {
-      if (f.substr(0, name.size()) == name) return true;
+    const bool enabled = name.rfind("enable-", 0) == 0;
+    if (enabled) name.erase(0, 7);
+    if (name.empty()) return nullptr;
+    for (const ForbiddenDumpOption& f : kForbiddenDumpOptions) {
+      // "enable-" only turns on a boolean option; "--enable-tab" is no option at all.
+      if (enabled && f.why != kSwitchesDatabase) continue;
+      if (f.long_name.substr(0, name.size()) == name) return f.why;
     }
-    return false;
+    return nullptr;
   }
   if (word.size() >= 2 && word[0] == '-' && word[1] != '-') {
     for (char c : word.substr(1)) {
-      if (kShort.find(c) != std::string_view::npos) return true;
-      if (kShortWithValue.find(c) != std::string_view::npos) return false;
+      for (const ForbiddenDumpOption& f : kForbiddenDumpOptions) {
+        if (f.short_name != 0 && c == f.short_name) return f.why;
+      }
+      if (kShortWithValue.find(c) != std::string_view::npos) return nullptr;
     }
   }
-  return false;
+  return nullptr;
 }
 
 Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
@@ -292,10 +315,9 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
   auto words = ShellSplit(b->mysqldump_options);
   if (!words.ok()) return r.Error(sec, "mysqldump_options", words.status().message());
   for (const auto& w : *words) {
-    if (IsForbiddenDumpOption(w)) {
+    if (const char* why = ForbiddenDumpOptionReason(w); why != nullptr) {
       return r.Error(sec, "mysqldump_options",
-                     "option '" + w + "' cannot be used here: mysql-backup sets the " +
-                         "credentials and the output itself");
+                     "option '" + w + "' cannot be used here: " + why);
     }
   }
   if (const IniEntry* e = r.Get(sec, "compression"); e != nullptr && !e->value.empty()) {
