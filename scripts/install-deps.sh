@@ -10,12 +10,28 @@ packages=(
   # runtime and tests: a real MariaDB, a real SMTP server, real systemd in a container
   mariadb-server mariadb-client python3 python3-aiosmtpd openssl ca-certificates gzip pigz zstd
   debootstrap systemd-container iproute2 util-linux groff man-db
+  # the age reference tool, for the encryption interop tests
+  age
   # packaging
   debhelper dpkg-dev fakeroot lintian
 )
 if [ "${1:-}" = "--runtime-only" ]; then
   packages=(g++ meson ninja-build pkg-config libsystemd-dev systemd libcurl4-openssl-dev
     libssl-dev zlib1g-dev libzstd-dev mariadb-server mariadb-client gzip)
+fi
+
+# The CCTV age test vectors (npm package cctv-age), cached where tests/age_cctv_test.cc looks.
+# Only with npm present (the test says it skips otherwise); needs no root.
+install_cctv_age() {
+  command -v npm >/dev/null || return 0
+  local cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/mysql-backup-tests
+  [ -f "$cache/node_modules/cctv-age/index.js" ] && return 0
+  echo "install-deps: fetching the age test vectors (npm cctv-age) into $cache"
+  npm install --no-save --silent --prefix "$cache" cctv-age@0.2.0 >/dev/null ||
+    echo "install-deps: could not fetch cctv-age; age_cctv_test will try again" >&2
+}
+if [ "${1:-}" != "--runtime-only" ]; then
+  install_cctv_age
 fi
 
 missing=()

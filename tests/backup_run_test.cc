@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -595,6 +596,66 @@ TEST_F(BackupRunTest, SigtermMidDumpIsExit70AndStopsTheDump) {
       << "still running: " << ProcessesMentioning(dir_.path()).size() << " process(es)";
   ExpectNothingLeft(before);
   ExpectIntact(earlier);
+}
+
+// A run killed outright (SIGKILL, the OOM killer) has no chance to stop its dump: the kernel
+// must, or mariadb-dump runs on holding its connection and locks. The wrapper execs into a long
+// sleep, so the process the run started is the one that must go.
+TEST_F(BackupRunTest, SigkilledRunTakesItsDumpWithIt) {
+  std::string config = WriteConfig(DefaultSpec());
+  std::vector<std::string> env = InstallDumpWrapper(
+      "\"$REAL\" \"$@\" | head -c 200000\n"
+      "touch \"$DIR/ready\"\n"
+      "exec \"$SLEEP\" 60\n");
+  std::string out = dir_ / "kill.out";
+  pid_t pid = StartMysqlBackup({"-c", config, "--backup-type", "daily"}, out, env);
+  bool mid_dump = WaitUntil([&] { return Exists(dir_ / "wrapper-notes/ready"); });
+  ASSERT_TRUE(mid_dump) << ReadTextFile(out);
+  ASSERT_TRUE(WaitUntil([&] { return !ProcessesMentioning(dir_ / "wrapper-bin/slow-sleep").empty(); },
+                        std::chrono::seconds(10)));
+  kill(pid, SIGKILL);
+  EXPECT_EQ(WaitFor(pid), 128 + SIGKILL);
+  EXPECT_TRUE(
+      WaitUntil([&] { return ProcessesMentioning(dir_.path()).empty(); }, std::chrono::seconds(5)))
+      << "still running: " << ProcessesMentioning(dir_.path()).size() << " process(es)";
+  // Nothing of the killed run stands in the way of the next one.
+  StoredBackup next;
+  ASSERT_NO_FATAL_FAILURE(TakeBackup(WriteConfig(DefaultSpec(), "next.conf"), &next));
+}
+
+// A dump stopped at dump_timeout takes what it started along (its process group), not only
+// itself: here a shell whose background sleep would otherwise live on for a minute.
+TEST_F(BackupRunTest, StoppedDumpTakesWhatItStartedAlong) {
+  std::string slow_config = WriteConfigText(ConfigText(DefaultSpec()) + "dump_timeout = 2\n",
+                                            "slow.conf");
+  // No output at all: the sleep is surely running when the timeout strikes.
+  std::vector<std::string> env = InstallDumpWrapper(
+      "\"$SLEEP\" 60 &\n"
+      "touch \"$DIR/ready\"\n"
+      "wait\n");
+  std::string out = dir_ / "timeout.out";
+  pid_t pid = StartMysqlBackup({"-c", slow_config, "--backup-type", "daily"}, out, env);
+  // Before, the run waited out the orphaned sleep (it held the dump's stderr) for a minute.
+  int code = -1;
+  bool ended = WaitUntil(
+      [&] {
+        int wstatus = 0;
+        if (waitpid(pid, &wstatus, WNOHANG) != pid) return false;
+        code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+        return true;
+      },
+      std::chrono::seconds(30));
+  if (!ended) {
+    kill(pid, SIGKILL);
+    WaitFor(pid);
+  }
+  ASSERT_TRUE(ended) << "the run waited for what the stopped dump had started";
+  EXPECT_EQ(code, 70) << ReadTextFile(out);
+  EXPECT_TRUE(Contains(ReadTextFile(out), "dump_timeout (2 s)")) << ReadTextFile(out);
+  EXPECT_TRUE(Exists(dir_ / "wrapper-notes/ready"));
+  EXPECT_TRUE(
+      WaitUntil([&] { return ProcessesMentioning(dir_.path()).empty(); }, std::chrono::seconds(5)))
+      << "still running: " << ProcessesMentioning(dir_.path()).size() << " process(es)";
 }
 
 TEST_F(BackupRunTest, FullDiskIsExit74AndKeepsTheEarlierBackup) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -474,6 +475,115 @@ TEST_F(ConfigTest, MissingPasswordFileIsAnErrorNamingTheKey) {
   ExpectError(r, {"[database] password_file (line 4)", missing}, "missing password_file");
 }
 
+// A password_file (or the config itself) that is a device, a FIFO or huge is refused at once,
+// with 78 naming the file: reading /dev/zero would never end, opening a FIFO would hang.
+TEST_F(ConfigTest, PasswordFileMustBeASmallRegularFile) {
+  std::string fifo = dir_ + "/pw.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string big = Write("big", std::string(100 * 1024, 'x'));
+  static const struct {
+    std::string file;
+    const char* why;
+  } kCases[] = {
+      {"/dev/zero", "is not a regular file"},
+      {fifo, "is not a regular file"},
+      {dir_, "is not a regular file"},
+      {big, "is larger than 65536 bytes"},
+  };
+  for (const auto& c : kCases) {
+    auto r = Load(std::string(kMinimal) + "password_file = " + c.file + "\n");
+    ExpectError(r, {"[database] password_file (line 4)", "'" + c.file + "'", c.why}, c.file);
+  }
+}
+
+TEST_F(ConfigTest, ConfigFileMustBeASmallRegularFile) {
+  std::string fifo = dir_ + "/conf.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string big = Write("big.conf", std::string(kMinimal) + "# " + std::string(1 << 20, 'x'));
+  static const struct {
+    std::string file;
+    const char* why;
+  } kCases[] = {
+      {"/dev/zero", "is not a regular file"},
+      {fifo, "is not a regular file"},
+      {big, "is larger than 1048576 bytes"},
+  };
+  for (const auto& c : kCases) {
+    auto r = LoadConfig(c.file);
+    ASSERT_FALSE(r.ok()) << c.file;
+    EXPECT_EQ(r.status().exit_code(), 78) << c.file;
+    EXPECT_NE(r.status().ToString().find("'" + c.file + "' " + c.why), std::string::npos)
+        << r.status().ToString();
+  }
+}
+
+// A control character in a one-line value is refused, not passed on: a NUL cut `user` short,
+// an LF in `sender` went raw into MAIL FROM:, and a database name continued onto a second line
+// became a file name with a newline. Lists that may span lines (recipients, mysqldump_options)
+// may hold line breaks, but one recipient may not.
+TEST_F(ConfigTest, RejectsControlCharactersInOneLineValues) {
+  static const struct {
+    std::string text;
+    std::string where;
+    std::string what;
+  } kCases[] = {
+      {std::string("[database]\nuser = back\0up\ndatabase = shop\n", 42), "[database] user (line 2)",
+       "control character '\\x00'"},
+      {"[database]\nuser = backup\ndatabase = shop\n  evil\n", "[database] database (line 3)",
+       "a line break"},
+      {std::string(kMinimal) + "[notification]\nenabled = true\nsmtp_server = mx\n"
+                               "sender = b@x\n  RCPT TO:<x@evil>\nrecipients = a@x\n",
+       "[notification] sender", "a line break"},
+      {std::string(kMinimal) + "[notification]\nenabled = true\nsmtp_server = mx\n"
+                               "sender = b@x\x1b[2J\nrecipients = a@x\n",
+       "[notification] sender", "control character '\\x1b'"},
+      {std::string(kMinimal) + "[backup]\nbackup_dir = /var/b\tx\n", "[backup] backup_dir",
+       "control character '\\t'"},
+      {std::string(kMinimal) + kMailOn + "  b@x\n", "[notification] recipients",
+       "'a@x\\nb@x' is not one address"},
+  };
+  for (const auto& c : kCases) {
+    auto r = Load(c.text);
+    ExpectError(r, {c.where, c.what}, c.where);
+  }
+}
+
+TEST_F(ConfigTest, ListsMaySpanLinesAndPasswordsMayHoldTabs) {
+  auto r = Load(
+      "[database]\nuser = backup\npassword = a\tb\ndatabase = shop\n[backup]\n"
+      "mysqldump_options = --single-transaction\n  --routines\n" +
+      std::string(kMailOn) + "  , b@x\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->database.password, "a\tb");
+  EXPECT_EQ(r->notification.recipients, (std::vector<std::string>{"a@x", "b@x"}));
+}
+
+// Leading zeros are fine however many there are: 7, 007 and 0000000007 are all seven.
+TEST_F(ConfigTest, NumbersTakeAnyNumberOfLeadingZeros) {
+  for (const char* value : {"7", "007", "000000007", "0000000007", "000000000000000000007"}) {
+    auto r = Load(std::string(kMinimal) + "[backup]\ndaily_retention = " + value + "\n");
+    ASSERT_TRUE(r.ok()) << value << ": " << r.status().ToString();
+    EXPECT_EQ(r->backup.daily_retention, 7) << value;
+  }
+  auto zero = Load(std::string(kMinimal) + "[backup]\nlock_timeout = 0000000000\n");
+  ASSERT_TRUE(zero.ok()) << zero.status().ToString();
+  EXPECT_EQ(zero->backup.lock_timeout_sec, 0);
+  auto huge = Load(std::string(kMinimal) + "[backup]\ndaily_retention = 0010000000000\n");
+  ExpectError(huge, {"[backup] daily_retention", "got '0010000000000'"}, "huge");
+}
+
+// A huge bad value or line is not echoed whole into the error: about 200 characters of it, and
+// its length.
+TEST_F(ConfigTest, ErrorsQuoteOnlyTheStartOfAHugeValue) {
+  auto bad_number = Load(std::string(kMinimal) + "[backup]\ndaily_retention = " +
+                         std::string(500000, '9') + "\n");
+  ExpectError(bad_number, {"[backup] daily_retention", "... (500000 bytes in all)"}, "number");
+  EXPECT_LT(bad_number.status().ToString().size(), 500u);
+  auto bad_line = Load(std::string(kMinimal) + std::string(500000, 'x') + "\n");
+  ExpectError(bad_line, {"line 4", "expected 'key = value'", "... (500000 bytes in all)"}, "line");
+  EXPECT_LT(bad_line.status().ToString().size(), 500u);
+}
+
 TEST_F(ConfigTest, SystemdCredentialWinsOverPasswordAndPasswordFile) {
   std::string cred_dir = dir_ + "/credentials";
   ASSERT_EQ(mkdir(cred_dir.c_str(), 0700), 0);
@@ -649,6 +759,40 @@ TEST_F(ConfigTest, RejectsDumpOptionsThatTakeOverCredentialsOrOutput) {
   }
 }
 
+// A dump made with --databases or --all-databases holds CREATE DATABASE and USE: restored into
+// another name it would load into the live database (issue 11, item 1).
+TEST_F(ConfigTest, RejectsDumpOptionsThatMakeTheDumpSwitchDatabases) {
+  static const char* const kForbidden[] = {
+      "--databases",
+      "--databases shop",
+      "--single-transaction --databases shop",
+      "--databa",
+      "--data",
+      "--DATABASES",
+      "--loose-databases",
+      "--enable-databases",
+      "--loose-enable-databases",
+      "--databases=1",
+      "-B",
+      "-B shop",
+      "-RB",
+      "-REB",
+      "--all-databases",
+      "--all-data",
+      "--all-d",
+      "--all_databases",
+      "--enable-all-databases",
+      "-A",
+      "-RA",
+      "-uroot -A",
+  };
+  for (const char* options : kForbidden) {
+    auto r = Load(std::string(kMinimal) + "[backup]\nmysqldump_options = " + options + "\n");
+    ExpectError(r, {"[backup] mysqldump_options (line 5)", "cannot be used", "CREATE DATABASE"},
+                options);
+  }
+}
+
 TEST_F(ConfigTest, AcceptsOrdinaryDumpOptions) {
   static const char* const kAllowed[] = {
       "--single-transaction --quick",
@@ -664,6 +808,13 @@ TEST_F(ConfigTest, AcceptsOrdinaryDumpOptions) {
       "--default-character-set=utf8mb4",
       "--no-tablespaces --skip-lock-tables",
       "-R -E --hex-blob",
+      // Values that merely contain the refused letters, and options near the refused names.
+      "-uAB",
+      "-h BA",
+      "--add-drop-table --all-tablespaces",
+      "--skip-add-drop-database",
+      "--no-data --dump-date",
+      "--enable-comments",
       "",
   };
   for (const char* options : kAllowed) {

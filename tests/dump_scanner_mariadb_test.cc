@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "sql/dump_scanner.h"
+#include "sql/restore_guard.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 #include "util/status.h"
@@ -127,6 +128,9 @@ class Server {
     install.insert(install.end(), common.begin(), common.end());
     install.push_back("--auth-root-authentication-method=socket");
     install.push_back("--skip-test-db");
+    // No look-up of the host name: a machine without an /etc/hosts entry still gets a server.
+    install.push_back("--skip-name-resolve");
+    install.push_back("--force");
     Status s = Run(install, dir_, "", dir_ + "/install.txt");
     if (!s.ok()) return s;
 
@@ -216,6 +220,15 @@ class Server {
   std::string script_;
   ChildProcess mariadbd_;
   bool skip_ = false;
+};
+
+class StringSink : public ByteSink {
+ public:
+  Status Write(std::span<const uint8_t> data) override {
+    text.append(reinterpret_cast<const char*>(data.data()), data.size());
+    return Status::Ok();
+  }
+  std::string text;
 };
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -470,6 +483,62 @@ TEST_F(DumpScannerMariaDbTest, CountsMatchTheServerForEveryDumpVariant) {
     size_t dash_lines = 0;
     for (const std::string& line : Lines(ReadFile(echo))) dash_lines += line == "--------------";
     EXPECT_EQ(scanner.statements(), dash_lines / 2);
+
+    // The restore guard lets a real dump through, rewriting only definers and the `scan.`
+    // qualifier of the trigger, and what it lets through loads without errors into another
+    // database, where it creates everything the source has.
+    GuardSettings settings;
+    settings.target = "scan_copy";
+    settings.source = "scan";
+    RestoreGuard guard(settings);
+    StringSink guarded;
+    guard.set_downstream(&guarded);
+    rest = dump;
+    Status g;
+    while (!rest.empty() && g.ok()) {
+      const size_t n = std::min(rest.size(), chunk(random));
+      g = guard.Write({reinterpret_cast<const uint8_t*>(rest.data()), n});
+      rest.remove_prefix(n);
+    }
+    if (g.ok()) g = guard.Finish();
+    ASSERT_TRUE(g.ok()) << g.ToString();
+    EXPECT_TRUE(guard.skipped().empty());
+    EXPECT_EQ(guard.scanner().statements(), scanner.statements());
+    const std::string guarded_path = server_->dir() + "/guarded.sql";
+    std::ofstream(guarded_path, std::ios::binary) << guarded.text;
+    ASSERT_TRUE(server_->Sql("DROP DATABASE IF EXISTS scan_copy; CREATE DATABASE scan_copy").ok());
+    s = server_->LoadFile(guarded_path, "scan_copy");
+    if (!s.ok()) {
+      // Some variants do not load cleanly even unguarded (--compact drops the sql_mode that lets
+      // a generated column's value be given): it fails there too, then load with --force.
+      ASSERT_TRUE(server_->Sql("DROP DATABASE IF EXISTS scan_raw; CREATE DATABASE scan_raw").ok());
+      Status raw = server_->LoadFile(path, "scan_raw");
+      ASSERT_FALSE(raw.ok()) << "only the guarded dump fails: " << s.ToString() << "\n"
+                             << s.detail();
+      ASSERT_TRUE(server_->Sql("DROP DATABASE IF EXISTS scan_raw; DROP DATABASE scan_copy; "
+                               "CREATE DATABASE scan_copy").ok());
+      s = server_->LoadFile(guarded_path, "scan_copy", {"--force"});
+    }
+    auto copy_names = [&](const std::string& sql) {
+      auto rows = server_->Sql(sql, "scan_copy");
+      return rows.ok() ? LineSet(*rows) : std::set<std::string>{};
+    };
+    EXPECT_EQ(copy_names("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+                         "TRIGGER_SCHEMA = 'scan_copy'"),
+              triggers);
+    EXPECT_EQ(copy_names("SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE "
+                         "ROUTINE_SCHEMA = 'scan_copy'").size(),
+              procedures.size() + functions.size());
+    EXPECT_EQ(copy_names("SELECT TABLE_NAME FROM information_schema.VIEWS WHERE "
+                         "TABLE_SCHEMA = 'scan_copy'"),
+              views);
+    EXPECT_EQ(copy_names("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE "
+                         "EVENT_SCHEMA = 'scan_copy'"),
+              events);
+    // Nothing of the copy went into the source.
+    EXPECT_EQ(Names("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE "
+                    "TRIGGER_SCHEMA = 'scan'"),
+              triggers);
   }
 }
 

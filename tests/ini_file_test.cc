@@ -235,6 +235,31 @@ TEST(IniFileTest, RejectsMalformedFilesNamingFileAndLine) {
   }
 }
 
+// A message quotes a value on one line and at most about 200 characters of it.
+TEST(IniFileTest, ExcerptForMessageEscapesAndCuts) {
+  static const struct {
+    std::string value;
+    std::string expected;
+  } kCases[] = {
+      {"plain value", "plain value"},
+      {"a\nb\tc", "a\\nb\\tc"},
+      {std::string("nul\0", 4) + "\x1b\x7f", "nul\\x00\\x1b\\x7f"},
+      {std::string(200, 'x'), std::string(200, 'x')},
+      {std::string(201, 'x'), std::string(200, 'x') + "... (201 bytes in all)"},
+      // A character begun at the limit is finished, not cut in half.
+      {std::string(199, 'x') + "\xE2\x82\xAC" + "tail",
+       std::string(199, 'x') + "\xE2\x82\xAC... (206 bytes in all)"},
+  };
+  for (const auto& c : kCases) EXPECT_EQ(ExcerptForMessage(c.value), c.expected) << c.value;
+}
+
+TEST(IniFileTest, MalformedHugeLineIsQuotedShort) {
+  auto r = ParseIni("[s]\n" + std::string(10 * 1000 * 1000, 'x') + "\n", "test.conf");
+  ASSERT_FALSE(r.ok());
+  EXPECT_LT(r.status().message().size(), 300u) << r.status().message().substr(0, 400);
+  EXPECT_NE(r.status().message().find("... (10000000 bytes in all)"), std::string::npos);
+}
+
 TEST(IniFileTest, DuplicateKeyErrorNamesKeySectionAndFirstLine) {
   auto r = ParseIni("[database]\nuser = a\n\nUser = b\n", "/etc/x.conf");
   ASSERT_FALSE(r.ok());

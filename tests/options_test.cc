@@ -84,6 +84,10 @@ TEST(OptionsTest, ParsesTheNewActions) {
   EXPECT_EQ(restore->action, Action::kRestore);
   EXPECT_EQ(restore->files, Args{"/b/x.sql.gz"});
   EXPECT_EQ(restore->target_database, "copy");
+  for (std::string name : {std::string(64, 'a'), std::string("k\xC3\xA4se-\xE2\x82\xAC $`'\"/.")}) {
+    auto ok = ParseOptions({"--restore", "x.sql.gz", "--target-database", name});
+    ASSERT_TRUE(ok.ok()) << name << ": " << ok.status().ToString();
+  }
   EXPECT_TRUE(restore->force);
 
   auto notify = ParseOptions({"--notify-failure", "mysql-backup@daily.service"});
@@ -167,6 +171,13 @@ TEST(OptionsTest, RejectsBadCommandLinesAsUsageErrors) {
       {{"--restore", "x.sql.gz"}, "--restore needs --target-database"},
       {{"--restore", "x.sql.gz", "--target-database="}, "--restore needs --target-database"},
       {{"--cleanup", "--target-database", "x"}, "go with --restore"},
+      // A name the server would refuse is the user's typo (64), not a failed restore (70).
+      {{"--restore", "x.sql.gz", "--target-database", std::string(65, 'a')},
+       "cannot name a database: it is longer than 64 characters"},
+      {{"--restore", "x.sql.gz", "--target-database", "copy "}, "it ends with a space"},
+      {{"--restore", "x.sql.gz", "--target-database", "co\npy"}, "'co\\npy' cannot name a database: it contains a control character"},
+      {{"--restore", "x.sql.gz", "--target-database", "\xF0\x9F\x98\x80"}, "not valid UTF-8 text of the BMP"},
+      {{"--restore", "x.sql.gz", "--target-database", "\xC3"}, "not valid UTF-8"},
       {{"--cleanup", "--force"}, "go with --restore"},
       {{"--restore-test", "a", "b"}, "unexpected argument 'b'"},
       {{"--backup-type", "hourly"}, "--backup-type must be daily, weekly, monthly or all"},

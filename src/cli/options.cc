@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include "config/config.h"
+#include "config/ini_file.h"
 
 namespace mysql_backup {
 
@@ -61,6 +62,28 @@ Result<const OptionSpec*> FindLong(const std::string& name) {
   if (matches == 1) return found;
   if (matches > 1) return UsageError("ambiguous option '" + name + "'");
   return UsageError("unknown option '" + name + "'");
+}
+
+// Why the server would refuse `name` as a database name ("" when it would take it): MariaDB and
+// MySQL take at most 64 characters of the Basic Multilingual Plane and no trailing space. Caught
+// here, a bad name is a usage error before anything is verified or created.
+std::string DatabaseNameProblem(const std::string& name) {
+  size_t characters = 0;
+  for (size_t i = 0; i < name.size(); ++characters) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) return "it contains a control character";
+    size_t length = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 0;
+    if (length == 0 || i + length > name.size()) return "it is not valid UTF-8 text of the BMP";
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) {
+        return "it is not valid UTF-8 text of the BMP";
+      }
+    }
+    i += length;
+  }
+  if (characters > 64) return "it is longer than 64 characters";
+  if (name.back() == ' ') return "it ends with a space";
+  return "";
 }
 
 Result<const OptionSpec*> FindShort(char c) {
@@ -227,6 +250,10 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (o.action == Action::kRestore) {
     if (!have_target || o.target_database.empty()) {
       return UsageError("--restore needs --target-database NAME");
+    }
+    if (std::string why = DatabaseNameProblem(o.target_database); !why.empty()) {
+      return UsageError("--target-database '" + ExcerptForMessage(o.target_database) +
+                        "' cannot name a database: " + why);
     }
     o.files = {restore_file};
   }

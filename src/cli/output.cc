@@ -1,5 +1,6 @@
 #include "cli/output.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,9 +9,22 @@
 
 namespace mysql_backup {
 
+namespace {
+
+// Whether the logger's stderr backend already writes every entry where stdout goes: stdout and
+// stderr are one file (cron's mail, `>log 2>&1`, a pipe) that is not a terminal. On a terminal
+// stderr only shows warnings and errors, so the result line is needed there.
+bool StdoutIsStderrLog() {
+  struct stat out, err;
+  if (fstat(STDOUT_FILENO, &out) != 0 || fstat(STDERR_FILENO, &err) != 0) return false;
+  return out.st_dev == err.st_dev && out.st_ino == err.st_ino && isatty(STDERR_FILENO) != 1;
+}
+
+}  // namespace
+
 void PrintResultLine(const std::string& line) {
-  static const bool to_journal = FdIsJournalStream(STDOUT_FILENO);
-  if (to_journal) return;
+  static const bool said_elsewhere = FdIsJournalStream(STDOUT_FILENO) || StdoutIsStderrLog();
+  if (said_elsewhere) return;
   std::fputs(line.c_str(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);

@@ -1,5 +1,6 @@
 // Result lines for the user on stdout. Under systemd stdout is the journal too, where the
-// same line already arrives as a structured entry; there it is not printed a second time.
+// same line already arrives as a structured entry; there it is not printed a second time. Nor
+// when stdout and stderr are the same file (cron, `2>&1`): the stderr log line says it there.
 #ifndef MYSQL_BACKUP_CLI_OUTPUT_H_
 #define MYSQL_BACKUP_CLI_OUTPUT_H_
 
@@ -7,7 +8,8 @@
 
 namespace mysql_backup {
 
-// Prints `line` and a newline to stdout, flushed, unless stdout is a journal stream.
+// Prints `line` and a newline to stdout, flushed, unless stdout is a journal stream or the
+// same file as stderr (not a terminal).
 void PrintResultLine(const std::string& line);
 
 }  // namespace mysql_backup

@@ -11,6 +11,7 @@
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
 #include "mysql/sql_client.h"
+#include "storage/backup_name.h"
 #include "util/file_util.h"
 
 namespace mysql_backup {
@@ -43,6 +44,27 @@ Result<long long> CountTables(const ConnectionConfig& conn, const std::string& d
 
 }  // namespace
 
+GuardSettings RestoreGuardSettings(const std::string& path, const std::string& target) {
+  GuardSettings settings;
+  settings.target = target;
+  if (auto name = ParseBackupFileName(BaseName(path))) settings.source = name->database;
+  return settings;
+}
+
+void LogGuardFindings(const RunContext& ctx, const RestoreGuard& guard, const std::string& path) {
+  if (!guard.definers().empty()) {
+    std::string list;
+    for (const auto& d : guard.definers()) list += (list.empty() ? "" : ", ") + d;
+    ctx.logger.Warning("The backup's views, routines, triggers and events were defined by " +
+                           list + "; they are restored with DEFINER=CURRENT_USER (the [restore] "
+                           "account) instead, so they run with that account's rights",
+                       {{"BACKUP_FILE", path}});
+  }
+  for (const auto& skipped : guard.skipped()) {
+    ctx.logger.Warning("Skipped " + skipped, {{"BACKUP_FILE", path}});
+  }
+}
+
 Status RunRestoreAction(const RunContext& ctx) {
   std::string path = AbsolutePath(ctx.options.files.at(0));
   const std::string& target = ctx.options.target_database;
@@ -73,7 +95,10 @@ Status RunRestoreAction(const RunContext& ctx) {
   request.database = target;
   request.progress = TerminalProgress();
   request.cancel = ctx.cancel;
+  RestoreGuard guard(RestoreGuardSettings(path, target));
+  request.guard = &guard;
   Status s = StreamRestore(request);
+  LogGuardFindings(ctx, guard, path);
   if (!s.ok()) return s.AddContext("Restore of '" + path + "' into '" + target + "' failed");
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char line[512];

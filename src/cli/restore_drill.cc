@@ -139,15 +139,21 @@ Status RunRestoreTestAction(const RunContext& ctx) {
                   {{"BACKUP_FILE", path}});
   ctx.logger.Status("Restore drill: loading " + BaseName(path));
 
-  DumpScanner scanner;
+  GuardSettings settings = RestoreGuardSettings(path, scratch.name());
+  if (settings.source.empty()) settings.source = config.database_name;
+  // An event of the backup must not fire in the scratch database while the drill runs.
+  settings.disable_events = true;
+  RestoreGuard guard(settings);
+  const DumpScanner& scanner = guard.scanner();
   RestoreRequest request;
   request.path = path;
   request.compression = *compression;
   request.connection = conn;
   request.database = scratch.name();
-  request.tap = &scanner;
+  request.guard = &guard;
   request.cancel = ctx.cancel;
   s = StreamRestore(request);
+  LogGuardFindings(ctx, guard, path);
   if (!s.ok()) {
     // Only a load that failed by itself says the backup does not restore. A drill stopped by a
     // signal, a server gone or an unreadable file say nothing about the backup: they keep their
@@ -156,10 +162,10 @@ Status RunRestoreTestAction(const RunContext& ctx) {
         s.kind() == ErrorKind::kStorage) {
       return s.AddContext("Restore drill of '" + path + "' stopped");
     }
+    if (s.kind() == ErrorKind::kIntegrity) return s.AddContext("Restore drill of '" + path + "' failed");
     return Status(ErrorKind::kIntegrity, "the backup does not restore: " + s.ToString())
         .SetDetail(s.detail());
   }
-  scanner.Finish();
 
   ctx.logger.Status("Restore drill: comparing");
   std::string schema = QuoteString(scratch.name());

@@ -39,7 +39,8 @@ class ConfigReader {
   }
 
   Status Error(const std::string& section, const std::string& key, const std::string& what) const {
-    std::string where = "'" + path_ + "' [" + section + "] " + key;
+    std::string where =
+        "'" + path_ + "' [" + ExcerptForMessage(section) + "] " + ExcerptForMessage(key);
     if (const IniEntry* e = Get(section, key)) where += " (line " + std::to_string(e->line) + ")";
     return Status(ErrorKind::kConfiguration, where + ": " + what);
   }
@@ -60,13 +61,18 @@ class ConfigReader {
     const IniEntry* e = Get(section, key);
     if (e == nullptr || e->value.empty()) return Status::Ok();
     const std::string& v = e->value;
-    bool digits = !v.empty() && v.size() <= 9;
+    // Leading zeros are always fine ("0007" is 7), however many: only the significant digits
+    // count towards the length that could overflow.
+    bool digits = !v.empty();
     for (char c : v) digits &= std::isdigit(static_cast<unsigned char>(c)) != 0;
-    int n = digits ? std::atoi(v.c_str()) : -1;
+    size_t first = v.find_first_not_of('0');
+    std::string significant = first == std::string::npos ? "0" : v.substr(first);
+    digits &= significant.size() <= 9;
+    int n = digits ? std::atoi(significant.c_str()) : -1;
     if (!digits || n < min || n > max) {
       return Error(section, key,
                    "expected a whole number from " + std::to_string(min) + " to " +
-                       std::to_string(max) + ", got '" + v + "'");
+                       std::to_string(max) + ", got '" + ExcerptForMessage(v) + "'");
     }
     *out = n;
     return Status::Ok();
@@ -84,8 +90,8 @@ class ConfigReader {
     } else if (kFalse.count(v)) {
       *out = false;
     } else {
-      return Error(section, key, "expected true/false, yes/no, on/off or 1/0, got '" + e->value +
-                                     "'");
+      return Error(section, key, "expected true/false, yes/no, on/off or 1/0, got '" +
+                                     ExcerptForMessage(e->value) + "'");
     }
     return Status::Ok();
   }
@@ -99,11 +105,37 @@ class ConfigReader {
         for (const auto& [name, keys] : known) names += (names.empty() ? "[" : ", [") + name + "]";
         return Status(ErrorKind::kConfiguration,
                       "'" + path_ + "' line " + std::to_string(s.line) + ": unknown section [" +
-                          s.name + "]; known sections are " + names);
+                          ExcerptForMessage(s.name) + "]; known sections are " + names);
       }
       for (const auto& e : s.entries) {
         if (!it->second.count(e.key)) {
           return Error(s.name, e.key, "unknown key; check its spelling against mysql-backup.conf(5)");
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Values are one line of text: a control character in `user` (a NUL cuts it short), in
+  // `sender` (an LF goes raw into the SMTP session) or in `database` (a newline from a
+  // continuation line ends up in a file name) is an error, not something to pass on. Only the
+  // keys in `multi_line` may span lines (newline and tab allowed), and a password may hold a
+  // tab, as it is written quoted.
+  Status CheckControlCharacters(const std::set<std::string>& multi_line) const {
+    for (const auto& s : sections_) {
+      for (const auto& e : s.entries) {
+        bool spans_lines = multi_line.count(e.key) > 0;
+        for (size_t i = 0; i < e.value.size(); ++i) {
+          unsigned char c = static_cast<unsigned char>(e.value[i]);
+          if (c >= 0x20 && c != 0x7f) continue;
+          if (c == '\t' && (spans_lines || e.key == "password")) continue;
+          if (c == '\n' && spans_lines) continue;
+          std::string what = c == '\n' ? "a line break (a continuation line?)"
+                                        : "the control character '" +
+                                              ExcerptForMessage(e.value.substr(i, 1)) + "'";
+          return Error(s.name, e.key,
+                       "contains " + what + " at character " + std::to_string(i + 1) +
+                           "; the value must be one line of printable text");
         }
       }
     }
@@ -162,9 +194,20 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
   return kKnown;
 }
 
+// Keys whose value may be written over several lines; every other value is one line.
+// A new list key that users may continue over lines belongs here.
+const std::set<std::string>& MultiLineKeys() {
+  static const std::set<std::string> kKeys = {"mysqldump_options", "recipients"};
+  return kKeys;
+}
+
+// Sizes far above any real file, so that /dev/zero or a wrong path fails fast.
+constexpr size_t kMaxConfigBytes = 1 << 20;
+constexpr size_t kMaxPasswordFileBytes = 64 << 10;
+
 // A password file holds the password on its first line; a trailing newline is not part of it.
 Result<std::string> ReadPasswordFile(const std::string& path) {
-  auto content = ReadFileToString(path);
+  auto content = ReadSmallRegularFile(path, kMaxPasswordFileBytes);
   if (!content.ok()) return content.status();
   std::string& s = *content;
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
@@ -205,15 +248,32 @@ Status ReadConnection(const ConfigReader& r, const std::string& section, bool us
   return Status::Ok();
 }
 
-// Options that would send our password elsewhere or write the dump somewhere we do not read
-// (an empty stdout would then be stored as a backup). mysqldump's option parser (my_getopt)
-// takes any unique prefix of a long option, in any case, with '_' for '-' and an optional
-// "loose-" in front, and clusters of short options ("-Br FILE"), so every such spelling is
-// caught. A prefix that mysqldump would find ambiguous is an error there anyway.
-bool IsForbiddenDumpOption(std::string_view word) {
-  static constexpr std::string_view kLong[] = {"defaults-file", "defaults-extra-file",
-                                               "result-file", "password", "tab"};
-  static constexpr std::string_view kShort = "prT";
+// Options that mysql-backup cannot accept in mysqldump_options, and why: those that would send
+// our password elsewhere or write the dump somewhere we do not read (an empty stdout would then
+// be stored as a backup), and those that make the dump switch databases itself (`CREATE
+// DATABASE`, `USE db`), so that a restore into another name would load into the live database.
+// mysqldump's option parser (my_getopt) takes any unique prefix of a long option, in any case,
+// with '_' for '-', an optional "loose-" and, for booleans, "enable-" in front, and clusters of
+// short options ("-Br FILE"), so every such spelling is caught. A prefix that mysqldump would
+// find ambiguous is an error there anyway.
+struct ForbiddenDumpOption {
+  std::string_view long_name;
+  char short_name;  // 0: none
+  const char* why;
+};
+constexpr const char* kOwnsOutput = "mysql-backup sets the credentials and the output itself";
+constexpr const char* kSwitchesDatabase =
+    "the dump would then hold CREATE DATABASE and USE statements, and a restore into another "
+    "database would load into the original one; mysql-backup dumps one database a backup";
+constexpr ForbiddenDumpOption kForbiddenDumpOptions[] = {
+    {"defaults-file", 0, kOwnsOutput},   {"defaults-extra-file", 0, kOwnsOutput},
+    {"result-file", 'r', kOwnsOutput},   {"password", 'p', kOwnsOutput},
+    {"tab", 'T', kOwnsOutput},           {"databases", 'B', kSwitchesDatabase},
+    {"all-databases", 'A', kSwitchesDatabase},
+};
+
+// The reason `word` is refused, or nullptr.
+const char* ForbiddenDumpOptionReason(std::string_view word) {
   // After one of these, the rest of a cluster is its value ("-hprod" is the host "prod").
   static constexpr std::string_view kShortWithValue = "#hPSuw";
   if (word.size() > 2 && word.substr(0, 2) == "--") {
@@ -223,19 +283,25 @@ bool IsForbiddenDumpOption(std::string_view word) {
       c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (name.rfind("loose-", 0) == 0) name.erase(0, 6);
-    if (name.empty()) return false;
-    for (std::string_view f : kLong) {
-      if (f.substr(0, name.size()) == name) return true;
+    const bool enabled = name.rfind("enable-", 0) == 0;
+    if (enabled) name.erase(0, 7);
+    if (name.empty()) return nullptr;
+    for (const ForbiddenDumpOption& f : kForbiddenDumpOptions) {
+      // "enable-" only turns on a boolean option; "--enable-tab" is no option at all.
+      if (enabled && f.why != kSwitchesDatabase) continue;
+      if (f.long_name.substr(0, name.size()) == name) return f.why;
     }
-    return false;
+    return nullptr;
   }
   if (word.size() >= 2 && word[0] == '-' && word[1] != '-') {
     for (char c : word.substr(1)) {
-      if (kShort.find(c) != std::string_view::npos) return true;
-      if (kShortWithValue.find(c) != std::string_view::npos) return false;
+      for (const ForbiddenDumpOption& f : kForbiddenDumpOptions) {
+        if (f.short_name != 0 && c == f.short_name) return f.why;
+      }
+      if (kShortWithValue.find(c) != std::string_view::npos) return nullptr;
     }
   }
-  return false;
+  return nullptr;
 }
 
 Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
@@ -254,10 +320,9 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
   auto words = ShellSplit(b->mysqldump_options);
   if (!words.ok()) return r.Error(sec, "mysqldump_options", words.status().message());
   for (const auto& w : *words) {
-    if (IsForbiddenDumpOption(w)) {
+    if (const char* why = ForbiddenDumpOptionReason(w); why != nullptr) {
       return r.Error(sec, "mysqldump_options",
-                     "option '" + w + "' cannot be used here: mysql-backup sets the " +
-                         "credentials and the output itself");
+                     "option '" + w + "' cannot be used here: " + why);
     }
   }
   if (const IniEntry* e = r.Get(sec, "compression"); e != nullptr && !e->value.empty()) {
@@ -318,13 +383,21 @@ Status ReadNotification(const ConfigReader& r, NotificationConfig* n) {
   if (!s.ok()) return s;
   n->recipients = SplitRecipients(recipients);
   if (n->recipients.empty()) return r.Error(sec, "recipients", "no address in the list");
+  for (const auto& one : n->recipients) {
+    if (one.find_first_of("\n\t") != std::string::npos) {
+      return r.Error(sec, "recipients",
+                     "'" + ExcerptForMessage(one) +
+                         "' is not one address; separate addresses with commas");
+    }
+  }
   if (const IniEntry* e = r.Get(sec, "notify_on"); e != nullptr && !e->value.empty()) {
     if (e->value == "always") {
       n->notify_on = NotifyOn::kAlways;
     } else if (e->value == "failure") {
       n->notify_on = NotifyOn::kFailure;
     } else {
-      return r.Error(sec, "notify_on", "expected 'always' or 'failure', got '" + e->value + "'");
+      return r.Error(sec, "notify_on",
+                     "expected 'always' or 'failure', got '" + ExcerptForMessage(e->value) + "'");
     }
   }
   if (!n->ca_file.empty() && access(n->ca_file.c_str(), R_OK) != 0) {
@@ -388,7 +461,7 @@ Status ReadSelection(const ConfigReader& r, Config* c) {
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path) {
-  auto text = ReadFileToString(path);
+  auto text = ReadSmallRegularFile(path, kMaxConfigBytes);
   if (!text.ok()) {
     return Status(ErrorKind::kConfiguration, text.status().message())
         .AddContext("Cannot read configuration file (use --config FILE)");
@@ -397,6 +470,7 @@ Result<Config> LoadConfig(const std::string& path) {
   if (!sections.ok()) return sections.status();
   ConfigReader r(path, std::move(*sections));
   Status s = r.CheckKnown(KnownKeys());
+  if (s.ok()) s = r.CheckControlCharacters(MultiLineKeys());
   if (!s.ok()) return s;
 
   Config c;

@@ -29,6 +29,34 @@ Status ParseError(const std::string& origin, int line, const std::string& what) 
 
 }  // namespace
 
+std::string ExcerptForMessage(std::string_view value) {
+  constexpr size_t kMaxShown = 200;
+  std::string out;
+  size_t shown = 0;
+  // Past the limit, a UTF-8 character already begun is finished, not cut in half.
+  for (; shown < value.size() &&
+         (out.size() < kMaxShown || (static_cast<unsigned char>(value[shown]) & 0xC0) == 0x80);
+       ++shown) {
+    unsigned char c = static_cast<unsigned char>(value[shown]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (shown < value.size()) {
+    out += "... (" + std::to_string(value.size()) + " bytes in all)";
+  }
+  return out;
+}
+
 Result<std::vector<IniSection>> ParseIni(std::string_view text, const std::string& origin) {
   std::vector<IniSection> sections;
   // The entry that indented lines continue, and the indent of its key line (configparser
@@ -76,7 +104,7 @@ Result<std::vector<IniSection>> ParseIni(std::string_view text, const std::strin
       size_t close = stripped.rfind(']');
       if (close == std::string_view::npos || close == 1) {
         return ParseError(origin, line_no,
-                          "expected '[section]', got '" + std::string(stripped) + "'");
+                          "expected '[section]', got '" + ExcerptForMessage(stripped) + "'");
       }
       std::string name(stripped.substr(1, close - 1));
       for (const auto& s : sections) {
@@ -97,7 +125,7 @@ Result<std::vector<IniSection>> ParseIni(std::string_view text, const std::strin
     size_t delim = stripped.find_first_of("=:");
     if (delim == std::string_view::npos) {
       return ParseError(origin, line_no,
-                        "expected 'key = value', got '" + std::string(stripped) + "'");
+                        "expected 'key = value', got '" + ExcerptForMessage(stripped) + "'");
     }
     std::string key = Lower(Strip(stripped.substr(0, delim)));
     if (key.empty()) return ParseError(origin, line_no, "empty key before '='");

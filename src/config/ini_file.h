@@ -26,6 +26,10 @@ struct IniSection {
   std::vector<IniEntry> entries;
 };
 
+// `value` as it may appear in a message: control characters escaped ("\n", "\x00"), so a
+// message stays one line, and cut after about 200 characters, so a 10 MB line is not echoed.
+std::string ExcerptForMessage(std::string_view value);
+
 // Parses `text`. `origin` names the file in errors ("'/etc/x.conf' line 3: ...").
 // Duplicate sections and keys are errors, as with configparser's strict mode.
 Result<std::vector<IniSection>> ParseIni(std::string_view text, const std::string& origin);

@@ -42,6 +42,31 @@ class StderrBackend : public LogBackend {
   bool interactive_;
 };
 
+// One entry, one line: a file name with a newline in it must not forge a line of its own in a
+// log that people and scripts read line by line. Control characters other than tab are
+// escaped ("\n", "\x1b"). Backslashes are kept as they are, so ordinary paths and messages read
+// unchanged; the escaping is for reading, not for parsing back.
+std::string EscapeControlCharacters(const std::string& message) {
+  std::string out;
+  out.reserve(message.size());
+  for (char ch : message) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '\t' || (c >= 0x20 && c != 0x7f)) {
+      out += ch;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
+}
+
 std::string LocalDate(std::time_t t) {
   struct tm tm;
   localtime_r(&t, &tm);
@@ -70,7 +95,8 @@ class DailyFileBackend : public LogBackend {
     localtime_r(&now, &tm);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-    std::string line = std::string(stamp) + " - " + LevelName(priority) + " - " + message + "\n";
+    std::string line = std::string(stamp) + " - " + LevelName(priority) + " - " +
+                       EscapeControlCharacters(message) + "\n";
     (void)WriteAll(fd_.get(), {line.data(), line.size()}, "log file");
   }
 

@@ -14,7 +14,8 @@ namespace mysql_backup {
 std::unique_ptr<LogBackend> MakeStderrBackend();
 
 // Opens (creating log_dir and the file, 0640) the file for today's local date; reopens when
-// the date changes (--daemon runs for days).
+// the date changes (--daemon runs for days). Each entry is one line: control characters in a
+// message (a newline in a file name) are escaped as "\n", "\x1b".
 Result<std::unique_ptr<LogBackend>> MakeDailyFileBackend(const std::string& log_dir);
 
 // Today's log file path, for attaching to a failure mail.

@@ -102,7 +102,8 @@ Status StreamRestore(const RestoreRequest& request) {
   });
 
   ClientSink sink(in_w.get(), request.tap, request.cancel);
-  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, &sink);
+  request.guard->set_downstream(&sink);
+  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, request.guard);
   std::vector<uint8_t> buf(1 << 20);
   uint64_t read_total = 0;
   Status s;
@@ -119,6 +120,7 @@ Status StreamRestore(const RestoreRequest& request) {
     }
     if (n == 0) {
       s = decompressor->Finish();
+      if (s.ok()) s = request.guard->Finish();
       break;
     }
     read_total += static_cast<uint64_t>(n);
@@ -126,13 +128,15 @@ Status StreamRestore(const RestoreRequest& request) {
     if (!s.ok()) break;
     if (request.progress) request.progress(read_total, total);
   }
-  in_w.Reset();  // EOF for the client: it finishes the last statement and exits
   // A client that stopped reading is waited for, as its stderr says why. One that is still
-  // loading is stopped: after a corrupt chunk, or when we were told to stop, letting it run
-  // would commit a part of the dump, or all of it, that nobody wants any more.
+  // loading is stopped: after a corrupt chunk, a refused statement, or when we were told to stop,
+  // letting it run would commit a part of the dump, or all of it, that nobody wants any more.
+  // It is stopped before its input is closed: at the end of its input the client runs whatever
+  // it holds, even a statement cut off without its delimiter.
   if (!s.ok() && (s.kind() != ErrorKind::kProcess || Cancelled(request.cancel))) {
     child->Terminate();
   }
+  in_w.Reset();  // EOF for the client: it finishes the last statement and exits
   std::optional<ExitInfo> exit;
   if (child->running()) {
     auto waited = child->Wait();

@@ -1,5 +1,5 @@
-// Streams a backup into the mysql/mariadb client: read -> decompress -> (tap) -> client stdin.
-// No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
+// Streams a backup into the mysql/mariadb client: read -> decompress -> guard -> (tap) -> client
+// stdin. No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
 #ifndef MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 #define MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 
@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "codec/compressor.h"
+#include "sql/restore_guard.h"
 #include "util/status.h"
 
 namespace mysql_backup {
@@ -19,12 +20,15 @@ struct RestoreRequest {
   Compression compression = Compression::kGzip;
   ConnectionConfig connection;
   std::string database;
-  ByteSink* tap = nullptr;  // sees every decompressed byte (the restore drill's scanner)
+  // Required: judges every statement before the client sees it (see sql/restore_guard.h).
+  RestoreGuard* guard = nullptr;
+  ByteSink* tap = nullptr;  // sees every byte the client gets
   std::function<void(uint64_t read, uint64_t total)> progress;
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Errors: kIntegrity (the stream is corrupt), kConnection, kProcess (the client reported an
+// Errors: kIntegrity (the stream is corrupt, or the guard refused a statement: then the client is
+// stopped before it could run it), kConnection, kProcess (the client reported an
 // SQL error; its stderr in detail()), kStorage (reading the file).
 Status StreamRestore(const RestoreRequest& request);
 

@@ -18,6 +18,8 @@ Status DumpScanner::Write(std::span<const uint8_t> data) {
 }
 
 void DumpScanner::Scan(std::string_view data) {
+  chunk_offset_ = bytes_;
+  chunk_begin_ = data.data();
   bytes_ += data.size();
   ScanBytes(data.data(), data.data() + data.size());
 }
@@ -47,6 +49,7 @@ void DumpScanner::ScanBytes(const char* p, const char* end) {
         break;
       }
       default:
+        cursor_ = p;
         Step(*p++);
     }
   }
@@ -77,6 +80,7 @@ const char* DumpScanner::ScanCode(const char* p, const char* end) {
     while (p != end && !stops_other_[static_cast<unsigned char>(*p)]) ++p;
     if (p == end) return p;
   }
+  cursor_ = p;
   CodeByte(*p);
   return p + 1;
 }
@@ -88,6 +92,7 @@ const char* DumpScanner::ScanQuoted(const char* p, const char* end) {
     while (p != end && *p != quote && *p != escape) ++p;
     if (p == end) return p;
   }
+  cursor_ = p;
   QuotedByte(*p);
   return p + 1;
 }
@@ -290,6 +295,7 @@ void DumpScanner::HeadByte(char c) {
   if (c == '(' && !insert_checked_) {
     insert_checked_ = true;
     if (StartsWithKeyword(head_, "INSERT") || StartsWithKeyword(head_, "REPLACE")) {
+      if (observer_ != nullptr) observer_->OnHeadReady();
       ClassifyInsert();
       return;
     }
@@ -308,7 +314,10 @@ void DumpScanner::HeadByte(char c) {
   if (c == '\n' && head_.starts_with("/*M!999999\\-")) {
     std::string_view line = head_;
     while (!line.empty() && IsSqlBlank(line.back())) line.remove_suffix(1);
-    if (line.ends_with("*/")) ResetStatement();
+    if (line.ends_with("*/")) {
+      ResetStatement();
+      if (observer_ != nullptr) observer_->OnClientCommand();
+    }
   }
 }
 
@@ -318,6 +327,7 @@ void DumpScanner::AppendHead(char c) {
     return;
   }
   // What a statement is shows in its first kilobyte; the rest is not kept.
+  if (observer_ != nullptr) observer_->OnHeadReady();
   ClassifyHead();
   phase_ = Phase::kOther;
 }
@@ -432,9 +442,13 @@ void DumpScanner::ClassifyHead() {
 void DumpScanner::EndStatement() {
   if (started_) {
     ++statements_;
-    if (phase_ == Phase::kHead) ClassifyHead();
+    if (phase_ == Phase::kHead) {
+      if (observer_ != nullptr) observer_->OnHeadReady();
+      ClassifyHead();
+    }
   }
   ResetStatement();
+  if (observer_ != nullptr) observer_->OnStatementEnd();
 }
 
 void DumpScanner::ResetStatement() {
@@ -455,6 +469,7 @@ void DumpScanner::FinishDelimiterCommand() {
   // The client refuses an empty delimiter and keeps the old one.
   if (end > 0) SetDelimiter(arg.substr(0, end));
   ResetStatement();
+  if (observer_ != nullptr) observer_->OnClientCommand();
 }
 
 void DumpScanner::SetDelimiter(std::string_view delimiter) {
@@ -469,6 +484,9 @@ void DumpScanner::SetDelimiter(std::string_view delimiter) {
 }
 
 void DumpScanner::Finish() {
+  // Events from here name the end of the stream: position() adds the byte being scanned.
+  chunk_offset_ = bytes_ - 1;
+  chunk_begin_ = cursor_ = nullptr;
   switch (lex_) {
     case Lex::kSlash:
       lex_ = Lex::kCode;

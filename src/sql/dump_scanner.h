@@ -12,6 +12,9 @@
 // dumped under NO_BACKSLASH_ESCAPES holds 'C:\' and one under ANSI_QUOTES holds "identifiers",
 // and lexing those with the default rules would split the rest of the dump in the wrong places.
 //
+// The restore guard shares this lexing: a StatementObserver is told where each statement's head
+// is ready and where the statement ends, at the byte the client would see it.
+//
 // Chunks may split the stream anywhere, even between every byte, with the same results. Memory
 // is bounded: of each statement only its first kMaxHeadBytes are kept, so a 500 MB extended
 // INSERT costs no more than a short one.
@@ -36,6 +39,23 @@
 #include "util/status.h"
 
 namespace mysql_backup {
+
+// Told where statements begin to matter and where they end, so that another stage (the restore
+// guard) can act on whole statements with the scanner's lexing. Each call names the byte being
+// scanned: position() is the stream offset just after it.
+class StatementObserver {
+ public:
+  virtual ~StatementObserver() = default;
+  // The statement so far says what it is: an INSERT/REPLACE at its first '(' outside strings,
+  // any other statement when its head is full or at its end (then before OnStatementEnd). head()
+  // and modes() are those the statement is lexed with.
+  virtual void OnHeadReady() = 0;
+  // The delimiter that ends a statement (also an empty one, which the client does not send).
+  virtual void OnStatementEnd() = 0;
+  // A client command ended (a DELIMITER line, MariaDB's sandbox line): it never reaches the
+  // server.
+  virtual void OnClientCommand() = 0;
+};
 
 class DumpScanner : public ByteSink {
  public:
@@ -69,6 +89,18 @@ class DumpScanner : public ByteSink {
   const std::set<std::string>& triggers() const { return triggers_; }
   const std::set<std::string>& events() const { return events_; }
   const std::set<std::string>& sequences() const { return sequences_; }
+
+  // At most one; null to stop. Not owned.
+  void set_observer(StatementObserver* observer) { observer_ = observer; }
+  // For the observer, during its calls.
+  uint64_t position() const {
+    return chunk_offset_ + static_cast<uint64_t>(cursor_ - chunk_begin_) + 1;
+  }
+  const std::string& head() const { return head_; }
+  const std::string& delimiter() const { return delimiter_; }
+  uint8_t modes() const { return modes_; }
+  // True once the current statement has a non-blank byte of text.
+  bool statement_started() const { return started_; }
 
   // Statements sent to the server (DELIMITER and empty statements are not), for diagnostics.
   uint64_t statements() const { return statements_; }
@@ -133,6 +165,12 @@ class DumpScanner : public ByteSink {
   uint64_t statements_ = 0;
   uint64_t bytes_ = 0;
   bool ended_cleanly_ = false;
+
+  StatementObserver* observer_ = nullptr;
+  // Where the byte being scanned is: for position().
+  uint64_t chunk_offset_ = 0;
+  const char* chunk_begin_ = nullptr;
+  const char* cursor_ = nullptr;
 
   // Lexer.
   Lex lex_ = Lex::kCode;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "sql/head_tokenizer.h"
+
 namespace mysql_backup {
 
 namespace {
@@ -12,147 +14,6 @@ std::string ToLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = ToLower(c);
   return out;
-}
-
-struct Token {
-  enum class Kind { kEnd, kWord, kName, kString, kPunct };
-  Kind kind = Kind::kEnd;
-  std::string_view raw;  // as written, quotes included
-  bool escapes = false;  // backslash escapes inside this quoted token
-
-  bool Is(std::string_view keyword) const {
-    return kind == Kind::kWord && EqualsIgnoreCase(raw, keyword);
-  }
-  bool IsPunct(char c) const { return kind == Kind::kPunct && raw[0] == c; }
-  // A "name" is a string when ANSI_QUOTES is off, but where a name must be it can only be one.
-  bool IsNameLike() const {
-    return kind == Kind::kWord || kind == Kind::kName || (kind == Kind::kString && raw[0] == '"');
-  }
-};
-
-// The value of a word, identifier or string token: quotes removed, doubled quotes and backslash
-// escapes undone. A token cut off by the end of the head yields what it has.
-std::string Unquote(const Token& token) {
-  if (token.kind != Token::Kind::kName && token.kind != Token::Kind::kString) {
-    return std::string(token.raw);
-  }
-  const std::string_view raw = token.raw;
-  const char quote = raw[0];
-  std::string out;
-  for (size_t i = 1; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\\' && token.escapes && i + 1 < raw.size()) {
-      switch (raw[++i]) {
-        case 'n':
-          c = '\n';
-          break;
-        case 't':
-          c = '\t';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case '0':
-          c = '\0';
-          break;
-        case 'Z':
-          c = '\x1a';
-          break;
-        case 'b':
-          c = '\b';
-          break;
-        default:
-          c = raw[i];
-      }
-    } else if (c == quote) {
-      if (i + 1 < raw.size() && raw[i + 1] == quote) {
-        ++i;
-      } else {
-        break;
-      }
-    }
-    out += c;
-  }
-  return out;
-}
-
-// Splits a statement head into tokens. The markers of versioned comments ("/*!50003", "/*M!100101",
-// "*/") are dropped: the server runs what they enclose, so that is the statement.
-class HeadTokenizer {
- public:
-  HeadTokenizer(std::string_view text, uint8_t modes) : text_(text), modes_(modes) {}
-
-  Token Next() {
-    if (has_peeked_) {
-      has_peeked_ = false;
-      return peeked_;
-    }
-    return Read();
-  }
-  const Token& Peek() {
-    if (!has_peeked_) {
-      peeked_ = Read();
-      has_peeked_ = true;
-    }
-    return peeked_;
-  }
-
- private:
-  Token Read();
-
-  std::string_view text_;
-  size_t pos_ = 0;
-  uint8_t modes_;
-  Token peeked_;
-  bool has_peeked_ = false;
-};
-
-Token HeadTokenizer::Read() {
-  const size_t size = text_.size();
-  for (;;) {
-    while (pos_ < size && IsSqlBlank(text_[pos_])) ++pos_;
-    if (pos_ >= size) return Token{};
-    const std::string_view rest = text_.substr(pos_);
-    if (rest.starts_with("/*!") || rest.starts_with("/*M!")) {
-      pos_ += rest[2] == '!' ? 3 : 4;
-      while (pos_ < size && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
-      continue;
-    }
-    if (rest.starts_with("*/")) {
-      pos_ += 2;
-      continue;
-    }
-    break;
-  }
-  const size_t start = pos_;
-  const char c = text_[pos_];
-  Token token;
-  if (c == '\'' || c == '"' || c == '`') {
-    const bool name = c == '`' || (c == '"' && (modes_ & kSqlModeAnsiQuotes));
-    token.kind = name ? Token::Kind::kName : Token::Kind::kString;
-    token.escapes = !name && !(modes_ & kSqlModeNoBackslashEscapes);
-    ++pos_;
-    while (pos_ < size) {
-      const char d = text_[pos_++];
-      if (d == '\\' && token.escapes) {
-        if (pos_ < size) ++pos_;
-      } else if (d == c) {
-        if (pos_ < size && text_[pos_] == c) {
-          ++pos_;
-        } else {
-          break;
-        }
-      }
-    }
-  } else if (IsSqlWordByte(c)) {
-    token.kind = Token::Kind::kWord;
-    while (pos_ < size && IsSqlWordByte(text_[pos_])) ++pos_;
-  } else {
-    token.kind = Token::Kind::kPunct;
-    ++pos_;
-  }
-  token.raw = text_.substr(start, pos_ - start);
-  return token;
 }
 
 // Reads `name` or `db`.`name` and returns the last part, unquoted; "" when no name is there.

@@ -2,7 +2,7 @@
 // whether its first '(' opens a column list or the first tuple; which table, view, routine,
 // trigger, event or sequence a CREATE or DROP names; what a SET does to the sql_mode bits that
 // change lexing. A head is read as the server reads it: the markers of versioned comments
-// ("/*!50003", "*/") are dropped, what they enclose is the statement.
+// ("/*!50003", "*/") are dropped, what they enclose is the statement (head_tokenizer.h).
 #ifndef MYSQL_BACKUP_SQL_STATEMENT_HEAD_H_
 #define MYSQL_BACKUP_SQL_STATEMENT_HEAD_H_
 

@@ -1,7 +1,13 @@
-// A child process with one owner. Spawned with posix_spawn (safe next to our worker threads),
-// with chosen parent fds placed at chosen child fd numbers and every other fd closed on exec.
-// If the owner forgets to Wait(), the destructor stops the child (SIGTERM, then SIGKILL) and
-// reaps it, so an early return never leaves a mysqldump running or a zombie behind.
+// A child process with one owner. Spawned with fork+exec, with chosen parent fds placed at
+// chosen child fd numbers and every other fd closed on exec. If the owner forgets to Wait(), the
+// destructor stops the child (SIGTERM, then SIGKILL) and reaps it, so an early return never
+// leaves a mysqldump running or a zombie behind.
+//
+// If we die without a chance to clean up (SIGKILL, the OOM killer), the child must not live on
+// holding its connection and locks: each child asks the kernel for SIGKILL when its parent dies
+// (PR_SET_PDEATHSIG), and leads a process group of its own, so Signal() and Terminate() reach
+// whatever it started too. PR_SET_PDEATHSIG fires when the *thread* that forked exits, so spawn
+// from the thread that owns the ChildProcess and outlives it (today: always the main thread).
 #ifndef MYSQL_BACKUP_UTIL_CHILD_PROCESS_H_
 #define MYSQL_BACKUP_UTIL_CHILD_PROCESS_H_
 
@@ -51,8 +57,10 @@ class ChildProcess {
   bool running() const { return pid_ > 0; }
   // Blocks until the child ends; reaps it.
   Result<ExitInfo> Wait();
+  // Sends `sig` to the child's process group (the child and what it started).
   void Signal(int sig);
-  // SIGTERM, a short grace period, then SIGKILL; reaps. No-op when already reaped.
+  // SIGTERM to the process group, a short grace period, then SIGKILL; reaps. No-op when already
+  // reaped.
   void Terminate();
 
  private:

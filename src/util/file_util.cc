@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 
 namespace mysql_backup {
 
@@ -32,6 +33,33 @@ Result<std::string> ReadFileToString(const std::string& path) {
       return ErrnoError(ErrorKind::kStorage, "read", path);
     }
     if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+Result<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(ErrorKind::kStorage, "open", path);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return ErrnoError(ErrorKind::kStorage, "stat", path);
+  if (!S_ISREG(st.st_mode)) {
+    return Status(ErrorKind::kStorage, "'" + path + "' is not a regular file");
+  }
+  std::string too_big =
+      "'" + path + "' is larger than " + std::to_string(max_bytes) + " bytes; is it the right file?";
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) return Status(ErrorKind::kStorage, too_big);
+  // The size is checked again while reading: the file may grow between fstat and read.
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(ErrorKind::kStorage, "read", path);
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > max_bytes) return Status(ErrorKind::kStorage, too_big);
     out.append(buf, static_cast<size_t>(n));
   }
   return out;

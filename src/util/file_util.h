@@ -18,6 +18,11 @@ namespace mysql_backup {
 Status WriteAll(int fd, std::span<const char> data, std::string_view path_for_errors);
 // Reads a whole (small) file.
 Result<std::string> ReadFileToString(const std::string& path);
+// Reads a file that must be a regular file of at most `max_bytes`: opened non-blocking (a FIFO
+// cannot hang the open), then checked with fstat, and read no further than the cap (a file that
+// grows, or /dev/zero, cannot exhaust memory). Errors (kStorage) name the path and say which
+// rule failed.
+Result<std::string> ReadSmallRegularFile(const std::string& path, size_t max_bytes);
 // fsync of a directory, so a rename or create in it survives a crash.
 Status FsyncDirectory(const std::string& dir);
 // mkdir with `mode` if missing (fsyncing the parent), then checks it is a writable directory.

@@ -142,8 +142,11 @@ init_datadir() {
     fi
     rm -rf "$dir/data"
   fi
+  # --force skips install-db's look-up of the host name (and of localhost): a minimal machine or
+  # container without an /etc/hosts entry must still get its throwaway server, which with
+  # --skip-name-resolve never needs a name.
   # shellcheck disable=SC2046  # server_options is a word list by design
-  if ! mariadb-install-db --no-defaults $(server_options "$dir") \
+  if ! mariadb-install-db --no-defaults $(server_options "$dir") --force \
       --auth-root-authentication-method=normal --skip-test-db \
       >"$dir/install-db.log" 2>&1; then
     # Its errors come first, followed by a page of generic advice.
