@@ -59,6 +59,8 @@ TEST(DatabaseSelectionTest, SplitsListsAndRejectsAmbiguousOnes) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(*ok, (Names{"shop", "my db", "caf\xc3\xa9"}));
   EXPECT_EQ(*SplitNameList("*"), (Names{"*"}));
+  // Continuation lines, with or without commas at the breaks.
+  EXPECT_EQ(*SplitNameList("shop,\n  blog\n  wiki ,\n  crm"), (Names{"shop", "blog", "wiki", "crm"}));
   for (const char* bad : {"", "a,,b", "a,", ",a", "a, a", "*, shop", " , "}) {
     auto r = SplitNameList(bad);
     EXPECT_FALSE(r.ok()) << bad;

@@ -197,7 +197,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
 // Keys whose value may be written over several lines; every other value is one line.
 // A new list key that users may continue over lines belongs here.
 const std::set<std::string>& MultiLineKeys() {
-  static const std::set<std::string> kKeys = {"mysqldump_options", "recipients"};
+  static const std::set<std::string> kKeys = {"mysqldump_options", "recipients", "databases",
+                                              "exclude"};
   return kKeys;
 }
 

@@ -19,7 +19,24 @@ std::string DatabaseSelection::Describe() const {
   return out;
 }
 
-Result<std::vector<std::string>> SplitNameList(std::string_view value) {
+Result<std::vector<std::string>> SplitNameList(std::string_view raw) {
+  // A list may go on over continuation lines: a line break separates names like a comma, and
+  // one next to a comma adds nothing.
+  std::string joined;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\n') {
+      joined += raw[i];
+      continue;
+    }
+    while (!joined.empty() && (joined.back() == ' ' || joined.back() == '\t')) joined.pop_back();
+    size_t next = raw.find_first_not_of(" \t\n", i);
+    bool comma_next = next != std::string_view::npos && raw[next] == ',';
+    if (!joined.empty() && joined.back() != ',' && !comma_next && next != std::string_view::npos) {
+      joined += ',';
+    }
+    i = (next == std::string_view::npos ? raw.size() : next) - 1;
+  }
+  std::string_view value = joined;
   std::vector<std::string> out;
   std::set<std::string> seen;
   size_t start = 0;
