@@ -223,8 +223,8 @@ TEST_F(WholeServerTest, ADatabaseDroppedDuringTheRunIsOnlyAWarning) {
   EXPECT_EQ(AsSet(m.expected), kExpectedUnderStar);
 }
 
-TEST_F(WholeServerTest, TheAccountsFileBringsEveryAccountBackOnAFreshServer) {
-  std::string config = WriteConfig("databases = latest\naccounts = yes\n");
+TEST_F(WholeServerTest, OneCommandRebuildsTheServerWithItsAccountsOnAFreshInstance) {
+  std::string config = WriteConfig("databases = *\nexclude = test, tmp_*\n");
   CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   RunManifest m = OnlyManifest();
@@ -238,25 +238,89 @@ TEST_F(WholeServerTest, TheAccountsFileBringsEveryAccountBackOnAFreshServer) {
   EXPECT_FALSE(Contains(text.out, "mariadb.sys")) << "internal accounts are left out";
   EXPECT_TRUE(Contains(text.out, "-- Dump completed"));
 
+  // A rebuilt server: a second, empty instance; the restore logs in as its root.
   MariaDbServer fresh;
   ASSERT_TRUE(fresh.Start().ok());
-  // A table-level grant needs its table: the accounts file goes in with the databases.
-  fresh.Sql("CREATE DATABASE latest; CREATE TABLE latest.t (x INT);");
-  CliResult load = RunShell("gzip -dc " + ShellQuote(accounts_file) +
-                            " | mariadb --no-defaults -uroot -S " + ShellQuote(fresh.socket()));
-  ASSERT_EQ(load.exit_code, 0) << load.err;
+  std::string restore_config = dir_ / "restore.conf";
+  WriteTextFile(restore_config,
+                ReadTextFile(config).substr(0, ReadTextFile(config).find("[restore]")) +
+                    "[restore]\nsocket = " + fresh.socket() + "\nuser = root\npassword =\n",
+                0600);
+  CliResult restore =
+      RunMysqlBackup({"-c", restore_config, "--restore", "latest", "--accounts"});
+  ASSERT_EQ(restore.exit_code, 0) << restore.out << restore.err;
+  EXPECT_TRUE(Contains(restore.out, "Restored 7 database(s) and the accounts")) << restore.out;
+  for (const auto& db : kExpectedUnderStar) {
+    EXPECT_EQ(DatabaseFingerprint(fresh, db), fingerprints_[db]) << db;
+  }
   for (const char* account : {"'app'@'%'", "'ro'@'localhost'"}) {
     EXPECT_EQ(fresh.Sql(std::string("SHOW GRANTS FOR ") + account),
               server_->Sql(std::string("SHOW GRANTS FOR ") + account))
         << account;
   }
   EXPECT_EQ(fresh.Sql("SHOW GRANTS FOR reporting"), server_->Sql("SHOW GRANTS FOR reporting"));
-  // The password works: the app logs in over TCP with it.
+  // The password works: the app logs in over TCP with it, and gets its default role.
   CliResult login = RunShell("mariadb --no-defaults -h127.0.0.1 -P" +
                              std::to_string(fresh.port()) + " -uapp " +
                              ShellQuote("-papp pw;#1") + " -N -e 'SELECT CURRENT_ROLE()'");
   EXPECT_EQ(login.exit_code, 0) << login.err;
   EXPECT_EQ(login.out, "reporting\n");
+
+  // A second time: the databases now hold tables, so it refuses without --force.
+  CliResult again = RunMysqlBackup({"-c", restore_config, "--restore", "latest"});
+  EXPECT_EQ(again.exit_code, 64) << again.err;
+  EXPECT_TRUE(Contains(again.err, "already hold tables")) << again.err;
+  CliResult typo = RunMysqlBackup(
+      {"-c", restore_config, "--restore", "latest", "--databases", "shop-eu,nope", "--force"});
+  EXPECT_EQ(typo.exit_code, 64) << typo.err;
+  EXPECT_TRUE(Contains(typo.err, "'nope' is not in")) << typo.err;
+}
+
+TEST_F(WholeServerTest, TheDrillRestoresEveryDatabaseOfTheNewestRunAndComparesWithTheManifest) {
+  std::string config = WriteConfig("databases = *\nexclude = test, tmp_*\naccounts = no\n");
+  ASSERT_EQ(RunMysqlBackup({"-c", config, "--backup-type", "daily"}).exit_code, 0);
+  CliResult drill = RunMysqlBackup({"-c", config, "--restore-test"});
+  EXPECT_EQ(drill.exit_code, 0) << drill.out << drill.err;
+  EXPECT_TRUE(Contains(drill.out, "Restore drill of 7 databases: 7 passed, 0 failed")) << drill.out;
+  // No scratch database is left behind.
+  EXPECT_EQ(server_->Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME "
+                         "LIKE 'mysql\\_backup\\_drill%'"),
+            "0\n");
+}
+
+TEST_F(WholeServerTest, RetentionIsPerDatabaseAndKeepsADroppedDatabasesNewestBackups) {
+  server_->Sql("CREATE DATABASE retired; CREATE TABLE retired.t (x INT);");
+  std::string config = WriteConfig("databases = retired, latest\n");
+  std::string text = ReadTextFile(config);
+  text.replace(text.find("[backup]\n"), 9, "[backup]\ndaily_retention = 2\n");
+  WriteTextFile(config, text, 0600);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(RunMysqlBackup({"-c", config, "--backup-type", "daily"}).exit_code, 0);
+  }
+  server_->Sql("DROP DATABASE retired;");
+  std::string star = dir_ / "star.conf";
+  std::string star_text = text;
+  star_text.replace(star_text.find("databases = retired, latest"), 27,
+                    "databases = *\nexclude = test, tmp_*, shop-eu, my db, caf*, empty_db, "
+                    "logic_only, awkward\naccounts = no");
+  WriteTextFile(star, star_text, 0600);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(RunMysqlBackup({"-c", star, "--backup-type", "daily"}).exit_code, 0);
+  }
+  CliResult cleanup = RunMysqlBackup({"-c", star, "--cleanup"});
+  ASSERT_EQ(cleanup.exit_code, 0) << cleanup.out << cleanup.err;
+  int latest = 0, retired = 0, manifests = 0;
+  for (const auto& f : ListFilesRecursively(backup_dir_ + "/daily")) {
+    if (EndsWith(f, ".sql.gz")) {
+      (f.rfind("latest-", 0) == 0 ? latest : retired)++;
+    }
+    if (EndsWith(f, ".json")) ++manifests;
+  }
+  EXPECT_EQ(latest, 2);   // daily_retention = 2 for each database
+  EXPECT_EQ(retired, 2);  // dropped from the server: its newest two stay
+  EXPECT_EQ(manifests, 4) << "the first run lost all its files, and its manifest with them";
+  EXPECT_TRUE(Contains(cleanup.err + cleanup.out, "Database 'retired' is not in the newest run"))
+      << cleanup.err;
 }
 
 TEST_F(WholeServerTest, VerifyNamesTheTamperedFileOfARun) {
