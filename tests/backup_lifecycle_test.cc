@@ -681,7 +681,9 @@ TEST_F(BackupLifecycleTest, ListJsonIsTheContractsFieldsNewestFirstAndNothingEls
       "assert isinstance(doc, list), type(doc)\n"
       "for o in doc:\n"
       "    keys = sorted(o)\n"
-      "    assert keys == ['created', 'database', 'path', 'sha256', 'size', 'type'], keys\n"
+      "    assert keys == ['created', 'database', 'kind', 'manifest', 'path', 'sha256', 'size',"
+      " 'type'], keys\n"
+      "    assert o['kind'] == 'database', o\n"
       "    assert type(o['size']) is int, o\n"
       "    print('|'.join(str(o[k]) for k in "
       "('type', 'database', 'path', 'size', 'created', 'sha256')))\n";

@@ -174,6 +174,15 @@ TEST_F(WholeServerTest, StarWithExcludeBacksUpExactlyTheExpectedSetAndEachRestor
     EXPECT_FALSE(f.rfind("daily/tmp_1-", 0) == 0) << f;
   }
 
+  // --list --json tells each file's kind and its run's manifest.
+  CliResult list = RunMysqlBackup({"-c", config, "--list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_TRUE(Contains(list.out, "\"kind\": \"accounts\", \"database\": null, \"manifest\": \"" +
+                                     manifest_path + "\""))
+      << list.out;
+  EXPECT_TRUE(Contains(list.out, "\"kind\": \"database\", \"database\": \"my db\""))
+      << list.out;
+
   int n = 0;
   for (const auto& f : m.files) {
     if (f.kind != BackupKind::kDatabase) continue;
@@ -184,6 +193,23 @@ TEST_F(WholeServerTest, StarWithExcludeBacksUpExactlyTheExpectedSetAndEachRestor
     EXPECT_EQ(DatabaseFingerprint(*server_, target), fingerprints_[f.database]) << f.database;
     server_->Sql("DROP DATABASE " + SqlIdentifier(target));
   }
+}
+
+TEST_F(WholeServerTest, ParallelDumpsTakeTheSameSetAndVerifyEachFile) {
+  std::string config = WriteConfig("databases = *\nexclude = test, tmp_*\n");
+  std::string text = ReadTextFile(config);
+  text.replace(text.find("[backup]\n"), 9, "[backup]\nparallel_dumps = 3\nthreads = 3\n");
+  WriteTextFile(config, text, 0600);
+  CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "weekly"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  CliResult v = RunMysqlBackup({"-c", config, "--verify"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  // Seven databases, the accounts file and the manifest: nine verified files.
+  size_t ok_lines = 0;
+  for (size_t at = v.out.find("OK      "); at != std::string::npos; at = v.out.find("OK      ", at + 1)) {
+    ++ok_lines;
+  }
+  EXPECT_EQ(ok_lines, 9u) << v.out;
 }
 
 TEST_F(WholeServerTest, ATypoInTheListFailsTheRunButPublishesTheOthers) {
@@ -337,7 +363,24 @@ TEST_F(WholeServerTest, VerifyNamesTheTamperedFileOfARun) {
   }
   CliResult v = RunMysqlBackup({"-c", config, "--verify"});
   EXPECT_EQ(v.exit_code, 65) << v.out << v.err;
-  EXPECT_TRUE(Contains(v.out + v.err, shop->name)) << v.out << v.err;
+  EXPECT_TRUE(Contains(v.out, "FAILED  " + victim)) << v.out << v.err;
+  EXPECT_TRUE(Contains(v.out, "OK      " + backup_dir_ + "/daily/" +
+                                  FindDatabaseFile(m, "latest")->name))
+      << v.out;
+
+  // A manifest changed after the run is named too.
+  std::string manifest_path;
+  OnlyManifest(&manifest_path);
+  std::string json = ReadTextFile(manifest_path);
+  json.replace(json.find("\"host\": \""), 9, "\"host\": \"X");
+  WriteTextFile(manifest_path, json, 0640);
+  CliResult vm = RunMysqlBackup({"-c", config, "--verify"});
+  EXPECT_EQ(vm.exit_code, 65) << vm.out << vm.err;
+  EXPECT_TRUE(Contains(vm.out, "FAILED  " + manifest_path)) << vm.out;
+  // And the drill and a whole-server restore refuse a run whose manifest was changed.
+  CliResult restore = RunMysqlBackup({"-c", config, "--restore", "latest"});
+  EXPECT_EQ(restore.exit_code, 65) << restore.err;
+  EXPECT_TRUE(Contains(restore.err, "does not match its .sha256")) << restore.err;
 }
 
 }  // namespace

@@ -441,7 +441,11 @@ Status TakeRunLocked(const RunContext& ctx, BackupDirectory& dir, BackupType typ
     job.options = options;
     jobs.push_back(std::move(job));
   }
-  if (config.accounts) {
+  if (config.accounts && info->flavour != "MariaDB") {
+    m.failed.push_back({"(accounts)",
+                        "the accounts file needs mariadb-dump --system=users, which MySQL's "
+                        "mysqldump lacks; set [database] accounts = no"});
+  } else if (config.accounts) {
     FileJob job;
     job.type = type;
     job.kind = BackupKind::kAccounts;
