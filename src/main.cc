@@ -75,7 +75,9 @@ int Run(int argc, char** argv) {
   Logger logger;
   logger.SetCommonField("BACKUP_TYPE",
                         spec->journal_type ? spec->journal_type : options->backup_type);
-  logger.SetCommonField("BACKUP_DATABASE", config->database_name);
+  logger.SetCommonField("BACKUP_DATABASE", config->database_name.empty()
+                                               ? config->selection.Describe()
+                                               : config->database_name);
   // Under systemd stderr already goes to the journal: send structured entries there instead.
   if (JournalAvailable()) {
     logger.AddBackend(std::make_unique<JournalBackend>());

@@ -564,6 +564,11 @@ TEST_F(BackupLifecycleTest, BackupThenCleanupNeverDeletesTheBackupJustMade) {
     expected.insert(Relative(p));
     expected.insert(Relative(p) + ".sha256");
   }
+  // The run's manifest stays with its backup.
+  std::smatch stamp;
+  ASSERT_TRUE(std::regex_search(made, stamp, std::regex("(\\d{8}T\\d{6}Z)\\.sql\\.gz$")));
+  expected.insert("daily/manifest-daily-" + stamp[1].str() + ".json");
+  expected.insert("daily/manifest-daily-" + stamp[1].str() + ".json.sha256");
   EXPECT_EQ(daily, expected);
 }
 
@@ -676,7 +681,9 @@ TEST_F(BackupLifecycleTest, ListJsonIsTheContractsFieldsNewestFirstAndNothingEls
       "assert isinstance(doc, list), type(doc)\n"
       "for o in doc:\n"
       "    keys = sorted(o)\n"
-      "    assert keys == ['created', 'database', 'path', 'sha256', 'size', 'type'], keys\n"
+      "    assert keys == ['created', 'database', 'kind', 'manifest', 'path', 'sha256', 'size',"
+      " 'type'], keys\n"
+      "    assert o['kind'] == 'database', o\n"
       "    assert type(o['size']) is int, o\n"
       "    print('|'.join(str(o[k]) for k in "
       "('type', 'database', 'path', 'size', 'created', 'sha256')))\n";

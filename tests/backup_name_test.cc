@@ -149,5 +149,92 @@ TEST(BackupNameTest, ParseUtcStampRejectsAnythingElse) {
   }
 }
 
+TEST(BackupNameTest, UnsafeDatabaseNamesAreEncodedReversibly) {
+  static const struct {
+    const char* database;
+    const char* encoded;
+  } kCases[] = {
+      {"shop", "shop"},
+      {"my-shop", "my-shop"},
+      {"with space", "with space"},
+      {"caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac"},  // UTF-8 stays readable
+      {"a/b", "a%2Fb"},
+      {"../etc", "%2E.%2Fetc"},
+      {".hidden", "%2Ehidden"},
+      {"a.b", "a.b"},  // only a leading '.' hides a file
+      {"100%", "100%25"},
+      {"%2F", "%252F"},
+      {"line\nbreak", "line%0Abreak"},
+      {"tab\there", "tab%09here"},
+      {"del\x7f", "del%7F"},
+  };
+  for (const auto& c : kCases) {
+    EXPECT_EQ(EncodeDatabaseName(c.database), c.encoded) << c.database;
+    EXPECT_EQ(DecodeDatabaseName(c.encoded), std::optional<std::string>(c.database)) << c.encoded;
+    BackupName name{c.database, BackupType::kDaily, 1795737603, Compression::kGzip};
+    std::string file = BackupFileName(name);
+    EXPECT_EQ(file.find('/'), std::string::npos) << file;
+    EXPECT_NE(file[0], '.') << file;
+    auto parsed = ParseBackupFileName(file);
+    ASSERT_TRUE(parsed.has_value()) << file;
+    EXPECT_EQ(parsed->database, c.database);
+    EXPECT_EQ(parsed->kind, BackupKind::kDatabase);
+  }
+}
+
+TEST(BackupNameTest, OnlyCanonicalEncodingsDecode) {
+  for (const char* s : {"", "%", "%2", "%2f", "%41", "a%zz", ".hidden", "a/b", "a\nb", "%2Ea%2E%"}) {
+    EXPECT_FALSE(DecodeDatabaseName(s).has_value()) << s;
+  }
+  EXPECT_FALSE(ParseBackupFileName("a%2fb-daily-20261127T000003Z.sql.gz").has_value());
+  EXPECT_FALSE(ParseBackupFileName(".shop-daily-20261127T000003Z.sql.gz").has_value());
+}
+
+TEST(BackupNameTest, AccountsFileNeverClashesWithADatabaseCalledAccounts) {
+  BackupName accounts{"", BackupType::kWeekly, 1795737603, Compression::kZstd,
+                      BackupKind::kAccounts};
+  EXPECT_EQ(BackupFileName(accounts), "accounts-weekly-20261127T000003Z.accounts.sql.zst");
+  auto parsed = ParseBackupFileName("accounts-weekly-20261127T000003Z.accounts.sql.zst");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->kind, BackupKind::kAccounts);
+  EXPECT_EQ(parsed->database, "");
+  EXPECT_EQ(parsed->type, BackupType::kWeekly);
+
+  BackupName database{"accounts", BackupType::kWeekly, 1795737603, Compression::kZstd};
+  EXPECT_EQ(BackupFileName(database), "accounts-weekly-20261127T000003Z.sql.zst");
+  parsed = ParseBackupFileName(BackupFileName(database));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->kind, BackupKind::kDatabase);
+  EXPECT_EQ(parsed->database, "accounts");
+
+  // A database named like the accounts file's infix still parses as that database.
+  BackupName tricky{"x.accounts", BackupType::kDaily, 1795737603, Compression::kGzip};
+  parsed = ParseBackupFileName(BackupFileName(tricky));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->kind, BackupKind::kDatabase);
+  EXPECT_EQ(parsed->database, "x.accounts");
+
+  for (const char* s : {"users-daily-20261127T000003Z.accounts.sql.gz",
+                        "accounts-daily-20261127T000003Z.accounts.json",
+                        "accounts-daily-20261127T000003Z.accounts.sql.gz.sha256"}) {
+    EXPECT_FALSE(ParseBackupFileName(s).has_value()) << s;
+  }
+}
+
+TEST(BackupNameTest, ManifestNamesAreNotBackups) {
+  EXPECT_EQ(ManifestFileName(BackupType::kMonthly, 1795737603),
+            "manifest-monthly-20261127T000003Z.json");
+  auto m = ParseManifestFileName("manifest-monthly-20261127T000003Z.json");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->type, BackupType::kMonthly);
+  EXPECT_EQ(m->created, 1795737603);
+  EXPECT_FALSE(ParseBackupFileName("manifest-monthly-20261127T000003Z.json").has_value());
+  for (const char* s : {"manifest-monthly-20261127T000003Z.json.sha256",
+                        "shop-monthly-20261127T000003Z.json", "manifest-hourly-20261127T000003Z.json",
+                        "manifest-monthly-20261127T000003Z.sql.gz.json"}) {
+    EXPECT_FALSE(ParseManifestFileName(s).has_value()) << s;
+  }
+}
+
 }  // namespace
 }  // namespace mysql_backup

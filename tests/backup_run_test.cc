@@ -283,9 +283,12 @@ class BackupRunTest : public ::testing::Test {
         << path;
     EXPECT_GE(name[1].str(), UtcStamp(before));
     EXPECT_LE(name[1].str(), UtcStamp(after));
-    EXPECT_EQ(
-        BackupLookingFiles(backup_dir_),
-        (std::set<std::string>{"daily/" + BaseName(path), "daily/" + BaseName(path) + ".sha256"}));
+    // The backup, its checksum, and the run's manifest's checksum (the manifest itself is
+    // .json, which nobody takes for a backup).
+    EXPECT_EQ(BackupLookingFiles(backup_dir_),
+              (std::set<std::string>{"daily/" + BaseName(path), "daily/" + BaseName(path) + ".sha256",
+                                     "daily/manifest-daily-" + name[1].str() + ".json.sha256"}));
+    EXPECT_TRUE(Exists(backup_dir_ + "/daily/manifest-daily-" + name[1].str() + ".json"));
 
     EXPECT_EQ(fs::file_size(path), size);
     EXPECT_EQ(ModeOf(path), 0640u);
@@ -344,7 +347,7 @@ TEST_F(BackupRunTest, AllMakesOneDailyOneWeeklyOneMonthly) {
     CliResult check = Sha256sumCheck(backups[0]);
     EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   }
-  EXPECT_EQ(BackupLookingFiles(backup_dir_).size(), 6u);
+  EXPECT_EQ(BackupLookingFiles(backup_dir_).size(), 9u);  // backup, .sha256, manifest's .sha256
   // The backup account has what mysqldump needs: no privilege warning.
   EXPECT_FALSE(Contains(r.err, "Incomplete backup ahead")) << r.err;
 }

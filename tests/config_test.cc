@@ -279,7 +279,14 @@ TEST_F(ConfigTest, RejectsBadFilesNamingFileSectionAndKey) {
       {"[database]\nuser = backup\n", {"[database] database", "missing"}},
       {"[general]\nlog_dir = /x\n", {"[database] user"}},
       {"", {"[database] user"}},
-      {"[database]\nuser = b\ndatabase = a/b\n", {"[database] database (line 3)", "'/'"}},
+      {"[database]\nuser = b\ndatabase = a\ndatabases = b\n", {"[database] databases", "not both"}},
+      {"[database]\nuser = b\ndatabases = a,,b\n", {"[database] databases", "empty name"}},
+      {"[database]\nuser = b\ndatabases = a, a\n", {"[database] databases", "twice"}},
+      {"[database]\nuser = b\ndatabases = *, a\n", {"[database] databases", "'*'"}},
+      {"[database]\nuser = b\ndatabases = a\nexclude = x\n", {"[database] exclude", "only with"}},
+      {"[database]\nuser = b\ndatabase = sys\n", {"[database] database", "virtual schema"}},
+      {"[database]\nuser = b\ndatabases = *\naccounts = maybe\n", {"[database] accounts"}},
+      {std::string(kMinimal) + "[backup]\nparallel_dumps = 0\n", {"[backup] parallel_dumps", "'0'"}},
       {std::string(kMinimal) + "port = abc\n", {"[database] port (line 4)", "'abc'"}},
       {std::string(kMinimal) + "port = 0\n", {"[database] port", "'0'"}},
       {std::string(kMinimal) + "port = 65536\n", {"[database] port", "'65536'"}},
@@ -348,6 +355,42 @@ TEST_F(ConfigTest, RejectsBadFilesNamingFileSectionAndKey) {
       EXPECT_NE(message.find(part), std::string::npos) << c.text << "\n=> " << message;
     }
   }
+}
+
+TEST_F(ConfigTest, SelectsOneSeveralOrEveryDatabase) {
+  auto one = Load(kMinimal);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->selection.mode, DatabaseSelection::Mode::kSingle);
+  EXPECT_EQ(one->selection.names, std::vector<std::string>{one->database_name});
+  EXPECT_FALSE(one->accounts);
+  EXPECT_EQ(one->backup.parallel_dumps, 1);
+
+  auto list = Load("[database]\nuser = b\ndatabases = shop, my db ,caf\xc3\xa9\n");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->selection.mode, DatabaseSelection::Mode::kList);
+  EXPECT_EQ(list->selection.names, (std::vector<std::string>{"shop", "my db", "caf\xc3\xa9"}));
+  EXPECT_EQ(list->database_name, "");
+  EXPECT_FALSE(list->accounts);
+
+  auto all = Load("[database]\nuser = b\ndatabases = *\nexclude = test, tmp_*\n"
+                  "[backup]\nparallel_dumps = 2\n");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->selection.mode, DatabaseSelection::Mode::kAll);
+  EXPECT_EQ(all->selection.exclude, (std::vector<std::string>{"test", "tmp_*"}));
+  EXPECT_TRUE(all->accounts);  // the default with *
+  EXPECT_EQ(all->backup.parallel_dumps, 2);
+
+  auto no_accounts = Load("[database]\nuser = b\ndatabases = *\naccounts = no\n");
+  ASSERT_TRUE(no_accounts.ok());
+  EXPECT_FALSE(no_accounts->accounts);
+  auto with_accounts = Load("[database]\nuser = b\ndatabase = shop\naccounts = yes\n");
+  ASSERT_TRUE(with_accounts.ok());
+  EXPECT_TRUE(with_accounts->accounts);
+  // One name in `databases` is that database, with the whole-server layout's rules.
+  auto single_list = Load("[database]\nuser = b\ndatabases = shop\n");
+  ASSERT_TRUE(single_list.ok());
+  EXPECT_EQ(single_list->database_name, "shop");
+  EXPECT_EQ(single_list->selection.mode, DatabaseSelection::Mode::kList);
 }
 
 TEST_F(ConfigTest, ReadsBooleansLikeConfigparser) {

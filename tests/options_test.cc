@@ -168,8 +168,11 @@ TEST(OptionsTest, RejectsBadCommandLinesAsUsageErrors) {
       {{"--list", "--dry-run"}, "--dry-run goes with --cleanup"},
       {{"--backup-type", "daily", "--dry-run"}, "--dry-run goes with --cleanup"},
       {{"--cleanup", "--json"}, "--json goes with --list"},
-      {{"--restore", "x.sql.gz"}, "--restore needs --target-database"},
-      {{"--restore", "x.sql.gz", "--target-database="}, "--restore needs --target-database"},
+      {{"--restore", "x.sql.gz"}, "--restore FILE needs --target-database"},
+      {{"--restore", "latest", "--target-database", "x", "--accounts"}, "--accounts go with"},
+      {{"--list", "--accounts"}, "--databases and --accounts go with --restore"},
+      {{"--restore", "latest", "--databases", "a,,b"}, "--databases: an empty name"},
+      {{"--restore", "x.sql.gz", "--target-database="}, "--restore FILE needs --target-database"},
       {{"--cleanup", "--target-database", "x"}, "go with --restore"},
       // A name the server would refuse is the user's typo (64), not a failed restore (70).
       {{"--restore", "x.sql.gz", "--target-database", std::string(65, 'a')},
@@ -205,6 +208,24 @@ TEST(OptionsTest, RejectsBadCommandLinesAsUsageErrors) {
         << joined << ": " << r.status().message();
     EXPECT_NE(r.status().message().find("--help"), std::string::npos) << joined;
   }
+}
+
+TEST(OptionsTest, RestoreOfAWholeRunTakesLatestOrAStamp) {
+  auto latest = ParseOptions({"--restore", "latest", "--accounts", "--force"});
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(latest->action, Action::kRestore);
+  EXPECT_EQ(latest->restore_run, "latest");
+  EXPECT_TRUE(latest->restore_accounts);
+  EXPECT_TRUE(latest->force);
+  auto stamp = ParseOptions({"--restore", "20261127T000003Z", "--databases", "shop, my db"});
+  ASSERT_TRUE(stamp.ok()) << stamp.status().ToString();
+  EXPECT_EQ(stamp->restore_run, "20261127T000003Z");
+  EXPECT_EQ(stamp->restore_databases, (std::vector<std::string>{"shop", "my db"}));
+  // A file still needs its target, and is never taken for a run.
+  auto file = ParseOptions({"--restore", "x.sql.gz", "--target-database", "copy"});
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->restore_run, "");
+  EXPECT_EQ(file->files, std::vector<std::string>{"x.sql.gz"});
 }
 
 TEST(OptionsTest, UsageTextListsEveryAction) {

@@ -19,6 +19,7 @@ TEST(StatusTest, ExitCodeForEveryKindMatchesTheContract) {
       {ErrorKind::kIntegrity, 65, "integrity"},          // EX_DATAERR
       {ErrorKind::kConnection, 69, "connection"},        // EX_UNAVAILABLE
       {ErrorKind::kProcess, 70, "process"},              // EX_SOFTWARE
+      {ErrorKind::kIncomplete, 70, "incomplete"},        // EX_SOFTWARE, BACKUP_ERROR=incomplete
       {ErrorKind::kStorage, 74, "storage"},              // EX_IOERR
       {ErrorKind::kNotification, 75, "notification"},    // EX_TEMPFAIL
       {ErrorKind::kLockTimeout, 75, "lock"},             // EX_TEMPFAIL

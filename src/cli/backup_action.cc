@@ -4,18 +4,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 
-#include "dump/dump_pipeline.h"
-#include "mysql/privilege_check.h"
-#include "dump/verify.h"
 #include "cli/backup_report.h"
 #include "cli/cleanup_action.h"
+#include "codec/sha256.h"
+#include "dump/dump_pipeline.h"
+#include "dump/verify.h"
+#include "mysql/privilege_check.h"
+#include "mysql/server_catalog.h"
+#include "notify/mail_message.h"
+#include "sql/binlog_position.h"
+#include "sql/dump_scanner.h"
 #include "storage/atomic_file.h"
-#include "storage/backup_dir.h"
 #include "storage/lock.h"
 #include "util/file_util.h"
 #include "util/shell_split.h"
@@ -26,26 +34,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool NameTaken(const DirFd& type_dir, BackupName name) {
-  for (Compression c : {Compression::kGzip, Compression::kZstd}) {
-    name.compression = c;
-    struct stat st;
-    // Anything at the name (a link too) takes it: renameat() would replace it.
-    if (fstatat(type_dir.get(), BackupFileName(name).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-      return true;
-    }
-  }
-  return false;
+// A manifest is a few KiB per database; anything near this is not ours.
+constexpr size_t kMaxManifestSize = 64 << 20;
+
+uint64_t UsecSince(Clock::time_point start) {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
 }
 
-// A stamp no other backup of this database and type has. We hold the lock, so only finished
-// runs can own a stamp; two runs within one second wait for the next.
-std::time_t UniqueStamp(const DirFd& type_dir, BackupName name) {
-  for (;;) {
-    name.created = std::time(nullptr);
-    if (!NameTaken(type_dir, name)) return name.created;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+std::string Capitalized(std::string_view word) {
+  std::string out(word);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
 }
 
 std::string Rate(uint64_t bytes, double seconds) {
@@ -53,14 +53,301 @@ std::string Rate(uint64_t bytes, double seconds) {
   return HumanSize(static_cast<uint64_t>(static_cast<double>(bytes) / seconds)) + "/s";
 }
 
-// A dump that silently lacks triggers or routines would be found out on the day of the restore;
-// say so on every run instead. A failing check is left to the dump to report.
-void WarnAboutMissingPrivileges(const RunContext& ctx) {
-  auto options = ShellSplit(ctx.config.backup.mysqldump_options);
-  if (!options.ok()) return;
-  auto missing = MissingDumpPrivileges(ctx.config.database, ctx.config.database_name, *options);
-  if (!missing.ok()) return;
-  for (const auto& warning : *missing) ctx.logger.Warning("Incomplete backup ahead: " + warning);
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += "'" + n + "'";
+  }
+  return out;
+}
+
+// One file of a run.
+struct FileJob {
+  BackupType type = BackupType::kDaily;
+  BackupKind kind = BackupKind::kDatabase;
+  std::string database;
+  std::time_t stamp = 0;
+  std::vector<std::string> options;    // dump options, our additions included
+  std::vector<std::string> arguments;  // replaces `-- <database>` (the accounts file)
+  int threads = 1;
+};
+
+struct FileResult {
+  FileJob job;
+  Result<BackupOutcome> outcome = Status(ErrorKind::kProcess, "not run");
+  std::string dump_stderr;  // warnings of a successful dump, logged by the caller
+};
+
+BackupName NameOf(const FileJob& job, Compression compression) {
+  BackupName name;
+  name.database = job.database;
+  name.type = job.type;
+  name.created = job.stamp;
+  name.compression = compression;
+  name.kind = job.kind;
+  return name;
+}
+
+// Whether anything (a link too: renameat() would replace it) already has one of the run's
+// names at `stamp`.
+bool StampTaken(const DirFd& type_dir, BackupType type, std::time_t stamp,
+                const std::vector<FileJob>& jobs) {
+  std::vector<std::string> names = {ManifestFileName(type, stamp)};
+  for (FileJob job : jobs) {
+    job.stamp = stamp;
+    for (Compression c : {Compression::kGzip, Compression::kZstd}) {
+      names.push_back(BackupFileName(NameOf(job, c)));
+    }
+  }
+  for (const auto& n : names) {
+    struct stat st;
+    if (fstatat(type_dir.get(), n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return true;
+  }
+  return false;
+}
+
+// A stamp no other run of this type has. We hold the lock, so only finished runs can own a
+// stamp; two runs within one second wait for the next.
+std::time_t UniqueRunStamp(const DirFd& type_dir, BackupType type,
+                           const std::vector<FileJob>& jobs) {
+  for (;;) {
+    std::time_t t = std::time(nullptr);
+    if (!StampTaken(type_dir, type, t, jobs)) return t;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// Whether the user's options already ask for the binlog position in some spelling.
+bool AsksForBinlogPosition(const std::vector<std::string>& options) {
+  for (const auto& o : options) {
+    for (const char* p : {"--master-data", "--source-data", "--dump-slave", "--dump-replica"}) {
+      if (o.rfind(p, 0) == 0) return true;
+    }
+  }
+  return false;
+}
+
+// The newest manifest of `type` before `stamp`, if one reads back; to tell new databases.
+std::optional<RunManifest> PreviousManifest(const DirFd& type_dir, BackupType type,
+                                            std::time_t stamp) {
+  auto names = ListDirectory(type_dir);
+  if (!names.ok()) return std::nullopt;
+  std::string newest;
+  std::time_t newest_time = 0;
+  for (const auto& n : *names) {
+    auto m = ParseManifestFileName(n);
+    if (!m || m->type != type || m->created >= stamp) continue;
+    if (newest.empty() || m->created > newest_time) {
+      newest = n;
+      newest_time = m->created;
+    }
+  }
+  if (newest.empty()) return std::nullopt;
+  auto fd = OpenRegularFileAt(type_dir, newest, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
+  if (!fd.ok()) return std::nullopt;
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd->get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxManifestSize) return std::nullopt;
+  }
+  auto parsed = ParseManifest(text);
+  if (!parsed.ok()) return std::nullopt;
+  return std::move(*parsed);
+}
+
+// Dump, store and verify one file. Thread-safe for distinct jobs: it logs nothing itself
+// (`status` is the caller's, serialised there) and touches only its own names.
+FileResult TakeFile(const Config& config, const DirFd& type_dir, const DirFd& work_dir,
+                    const FileJob& job, const std::function<void(const std::string&)>& status,
+                    const std::atomic<bool>* cancel) {
+  FileResult result;
+  result.job = job;
+  auto start = Clock::now();
+  BackupName name = NameOf(job, config.backup.compression);
+  std::string final_name = BackupFileName(name);
+  std::string final_path = type_dir.PathOf(final_name);
+  std::string label = job.kind == BackupKind::kAccounts ? "the accounts" : job.database;
+
+  auto file = AtomicFile::Create(work_dir, type_dir, final_name);
+  if (!file.ok()) {
+    result.outcome = file.status();
+    return result;
+  }
+  DumpRequest request;
+  request.connection = config.database;
+  request.database = job.database;
+  request.options = job.options;
+  request.arguments = job.arguments;
+  request.drop_internal_accounts = job.kind == BackupKind::kAccounts;
+  request.compression.algorithm = config.backup.compression;
+  request.compression.level = config.backup.compression_level;
+  request.compression.threads = job.threads;
+  request.timeout_sec = config.backup.dump_timeout_sec;
+  DumpScanner scanner;
+  BinlogPositionTap binlog;
+  if (job.kind == BackupKind::kDatabase) request.plain_taps = {&scanner, &binlog};
+
+  status("Dumping " + label + " (" + std::string(BackupTypeName(job.type)) + ")");
+  auto last_status = Clock::now();
+  auto progress = [&](uint64_t bytes) {
+    auto now = Clock::now();
+    if (now - last_status < std::chrono::seconds(1)) return;
+    last_status = now;
+    double secs = std::chrono::duration<double>(now - start).count();
+    status("Dumping " + label + ": " + HumanSize(bytes) + " read, " + Rate(bytes, secs));
+  };
+  auto dump = RunDump(request, &*file, progress, cancel);
+  if (!dump.ok()) {
+    result.outcome = dump.status();
+    return result;
+  }
+  result.dump_stderr = dump->dump_stderr;
+
+  // The checksum lands first: a backup that is visible always has its .sha256. An orphan
+  // .sha256 left by a crash right here is removed by the next cleanup.
+  std::string checksum_name = final_name + kChecksumSuffix;
+  Status s = WriteFileAtomically(work_dir, type_dir, checksum_name,
+                                 ChecksumFileContent(dump->sha256, final_name));
+  if (!s.ok()) {
+    result.outcome = s;
+    return result;
+  }
+  status("Syncing " + final_name);
+  s = file->Commit();
+  if (!s.ok()) {
+    unlinkat(type_dir.get(), checksum_name.c_str(), 0);
+    result.outcome = s;
+    return result;
+  }
+
+  status("Verifying " + final_name);
+  auto check = VerifyBackupFileAt(type_dir, final_name, name.compression);
+  if (!check.ok() || check->sha256 != dump->sha256) {
+    // A backup that does not read back as written must not stay and be trusted later.
+    unlinkat(type_dir.get(), final_name.c_str(), 0);
+    unlinkat(type_dir.get(), checksum_name.c_str(), 0);
+    FsyncDir(type_dir).ok();
+    if (!check.ok()) {
+      result.outcome = Status(check.status()).AddContext("Verification after the move failed");
+    } else {
+      result.outcome = Status(ErrorKind::kIntegrity,
+                              "'" + final_path + "' reads back with SHA-256 " + check->sha256 +
+                                  ", but " + dump->sha256 + " was written; the file was removed");
+    }
+    return result;
+  }
+
+  BackupOutcome out;
+  out.type = job.type;
+  out.kind = job.kind;
+  out.database = job.database;
+  out.path = final_path;
+  out.size = dump->compressed_bytes;
+  out.dump_bytes = dump->dump_bytes;
+  out.sha256 = dump->sha256;
+  out.duration_usec = UsecSince(start);
+  out.entry.name = final_name;
+  out.entry.kind = job.kind;
+  out.entry.database = job.database;
+  out.entry.size = out.size;
+  out.entry.sha256 = out.sha256;
+  if (job.kind == BackupKind::kDatabase) {
+    scanner.Finish();
+    for (const auto& table : scanner.tables()) {
+      auto it = scanner.rows_inserted().find(table);
+      out.entry.table_rows[table] = it == scanner.rows_inserted().end() ? 0 : it->second;
+    }
+    out.entry.binlog = binlog.position();
+  }
+  result.outcome = std::move(out);
+  return result;
+}
+
+// Runs the jobs, `parallel` at a time, handing each result to `done` on the calling thread in
+// the order they finish.
+void RunJobs(const Config& config, const DirFd& type_dir, const DirFd& work_dir,
+             const std::vector<FileJob>& jobs, int parallel, Logger& logger,
+             const std::atomic<bool>* cancel, const std::function<void(FileResult)>& done) {
+  std::mutex mu;
+  auto status = [&](const std::string& line) {
+    std::lock_guard<std::mutex> guard(mu);
+    logger.Status(line);
+  };
+  if (parallel <= 1 || jobs.size() <= 1) {
+    for (const auto& job : jobs) {
+      if (cancel != nullptr && cancel->load()) {
+        FileResult r;
+        r.job = job;
+        r.outcome = Status(ErrorKind::kProcess, "Interrupted by a signal before it started");
+        done(std::move(r));
+        continue;
+      }
+      done(TakeFile(config, type_dir, work_dir, job, status, cancel));
+    }
+    return;
+  }
+  // Workers take jobs in order; results queue up for the caller, who alone logs and reports.
+  size_t next = 0;
+  std::vector<FileResult> finished;
+  std::condition_variable cv;
+  size_t outstanding = jobs.size();
+  std::vector<std::thread> workers;
+  for (int i = 0; i < parallel; ++i) {
+    workers.emplace_back([&] {
+      for (;;) {
+        size_t mine;
+        {
+          std::lock_guard<std::mutex> guard(mu);
+          if (next >= jobs.size()) return;
+          mine = next++;
+        }
+        FileResult r;
+        if (cancel != nullptr && cancel->load()) {
+          r.job = jobs[mine];
+          r.outcome = Status(ErrorKind::kProcess, "Interrupted by a signal before it started");
+        } else {
+          r = TakeFile(config, type_dir, work_dir, jobs[mine], status, cancel);
+        }
+        std::lock_guard<std::mutex> guard(mu);
+        finished.push_back(std::move(r));
+        cv.notify_one();
+      }
+    });
+  }
+  while (outstanding > 0) {
+    std::vector<FileResult> batch;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return !finished.empty(); });
+      batch.swap(finished);
+    }
+    for (auto& r : batch) {
+      --outstanding;
+      done(std::move(r));
+    }
+  }
+  for (auto& w : workers) w.join();
+}
+
+Status WriteManifest(const DirFd& type_dir, const DirFd& work_dir, const RunManifest& manifest,
+                     std::string* path) {
+  std::string name = ManifestFileName(manifest.type, manifest.stamp);
+  std::string json = ManifestToJson(manifest);
+  Sha256 hash;
+  hash.Update({reinterpret_cast<const uint8_t*>(json.data()), json.size()});
+  std::string sha = hash.FinishHex();
+  // As for a backup: the .sha256 first, so a visible manifest always has one.
+  Status s = WriteFileAtomically(work_dir, type_dir, name + kChecksumSuffix,
+                                 ChecksumFileContent(sha, name));
+  if (s.ok()) s = WriteFileAtomically(work_dir, type_dir, name, json);
+  if (!s.ok()) return Status(s).AddContext("Cannot write the run's manifest");
+  *path = type_dir.PathOf(name);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -82,91 +369,189 @@ std::string HumanSize(uint64_t bytes) {
   return buf;
 }
 
-Result<BackupOutcome> TakeBackupLocked(const RunContext& ctx, BackupDirectory& dir,
-                                       BackupType type) {
+Status TakeRunLocked(const RunContext& ctx, BackupDirectory& dir, BackupType type,
+                     RunOutcome* outcome) {
   const Config& config = ctx.config;
+  const DatabaseSelection& sel = config.selection;
+  bool single = sel.mode == DatabaseSelection::Mode::kSingle;
   auto start = Clock::now();
+  std::time_t started = std::time(nullptr);
   auto type_folder = dir.TypeFolder(type, /*create=*/true);
   if (!type_folder.ok()) return type_folder.status();
   auto work_folder = dir.WorkFolder(/*create=*/true);
   if (!work_folder.ok()) return work_folder.status();
   const DirFd& type_dir = **type_folder;
   const DirFd& work_dir = **work_folder;
+  auto user_options = ShellSplit(config.backup.mysqldump_options);
+  if (!user_options.ok()) return user_options.status();  // validated at load; cannot happen
 
-  BackupName name;
-  name.database = config.database_name;
-  name.type = type;
-  name.compression = config.backup.compression;
-  name.created = UniqueStamp(type_dir, name);
-  std::string final_name = BackupFileName(name);
-  std::string final_path = type_dir.PathOf(final_name);
+  // What the server is and holds, asked afresh on every run: a database created since the last
+  // run is in this one.
+  ctx.logger.Status("Asking the server what to back up");
+  auto info = QueryServerInfo(config.database);
+  if (!info.ok()) return Status(info.status()).AddContext("Cannot ask the server what it holds");
+  std::vector<std::string> listed;
+  if (!single) {
+    auto l = ListDatabases(config.database);
+    if (!l.ok()) return Status(l.status()).AddContext("Cannot list the server's databases");
+    listed = std::move(*l);
+  }
+  SelectionPlan plan = PlanDatabases(sel, listed, !single);
 
-  auto file = AtomicFile::Create(work_dir, type_dir, final_name);
-  if (!file.ok()) return file.status();
+  RunManifest& m = outcome->manifest;
+  m.tool_version = MYSQL_BACKUP_VERSION;
+  m.host = notify::LocalHostName();
+  m.server_flavour = info->flavour;
+  m.server_version = info->version;
+  m.type = type;
+  m.started = started;
+  m.mysqldump_options = config.backup.mysqldump_options;
+  m.selection = sel.Describe();
+  m.expected = plan.expected;
 
-  auto options = ShellSplit(config.backup.mysqldump_options);
-  if (!options.ok()) return options.status();  // validated at load; cannot happen
-  DumpRequest request;
-  request.connection = config.database;
-  request.database = config.database_name;
-  request.options = std::move(*options);
-  request.compression.algorithm = config.backup.compression;
-  request.compression.level = config.backup.compression_level;
-  request.compression.threads = config.backup.threads;
-  request.timeout_sec = config.backup.dump_timeout_sec;
+  std::vector<std::string> options = *user_options;
+  if (!info->log_bin) {
+    m.binlog_note = "binary logging is off on the server: no position to record";
+  } else if (!AsksForBinlogPosition(options)) {
+    if (info->flavour == "MariaDB") {
+      // MariaDB takes the position from the InnoDB snapshot of --single-transaction: no
+      // RELOAD, no global read lock (checked on 10.11 with the least-privileged account).
+      options.push_back("--master-data=2");
+      options.push_back("--gtid");
+    } else {
+      m.binlog_note =
+          "not recorded: add --source-data=2 to mysqldump_options (MySQL needs RELOAD and "
+          "REPLICATION CLIENT for it)";
+    }
+  }
+  if (!plan.excluded.empty()) {
+    ctx.logger.Info("Left out by exclude: " + JoinNames(plan.excluded));
+  }
+  for (const auto& missing : plan.missing) {
+    m.failed.push_back({missing, "not on the server (check the name in [database] databases)"});
+    ctx.logger.Error("Database '" + missing + "' is expected but not on the server");
+  }
 
-  ctx.logger.Status("Dumping " + config.database_name + " (" + std::string(BackupTypeName(type)) +
-                    ")");
-  auto last_status = Clock::now();
-  auto progress = [&](uint64_t bytes) {
-    auto now = Clock::now();
-    if (now - last_status < std::chrono::seconds(1)) return;
-    last_status = now;
-    double secs = std::chrono::duration<double>(now - start).count();
-    ctx.logger.Status("Dumping " + config.database_name + ": " + HumanSize(bytes) + " read, " +
-                      Rate(bytes, secs));
+  int parallel = std::max(1, std::min(config.backup.parallel_dumps, config.backup.threads));
+  std::vector<FileJob> jobs;
+  for (const auto& db : plan.to_dump) {
+    FileJob job;
+    job.type = type;
+    job.database = db;
+    job.options = options;
+    jobs.push_back(std::move(job));
+  }
+  if (config.accounts && info->flavour != "MariaDB") {
+    m.failed.push_back({"(accounts)",
+                        "the accounts file needs mariadb-dump --system=users, which MySQL's "
+                        "mysqldump lacks; set [database] accounts = no"});
+  } else if (config.accounts) {
+    FileJob job;
+    job.type = type;
+    job.kind = BackupKind::kAccounts;
+    job.arguments = {"--system=users,plugins,udfs,servers", "--insert-ignore"};
+    jobs.push_back(std::move(job));
+  }
+  parallel = std::min<int>(parallel, static_cast<int>(std::max<size_t>(1, jobs.size())));
+  int threads_each = std::max(1, config.backup.threads / parallel);
+  std::time_t stamp = UniqueRunStamp(type_dir, type, jobs);
+  m.stamp = stamp;
+  for (auto& job : jobs) {
+    job.stamp = stamp;
+    job.threads = threads_each;
+  }
+
+  // The privilege check is per database (grants may differ); each warning is said once.
+  std::set<std::string> warned;
+  for (const auto& db : plan.to_dump) {
+    auto missing = MissingDumpPrivileges(config.database, db, *user_options);
+    if (!missing.ok()) break;  // the dump will say what is wrong
+    for (const auto& w : *missing) {
+      if (warned.insert(w).second) ctx.logger.Warning("Incomplete backup ahead: " + w);
+    }
+  }
+
+  Status single_failure;
+  RunJobs(config, type_dir, work_dir, jobs, parallel, ctx.logger, ctx.cancel,
+          [&](FileResult r) {
+            std::string label = r.job.kind == BackupKind::kAccounts
+                                    ? std::string("the accounts")
+                                    : "database '" + r.job.database + "'";
+            if (!r.dump_stderr.empty()) ctx.logger.Warning("mysqldump said: " + r.dump_stderr);
+            if (r.outcome.ok()) {
+              BackupOutcome o = std::move(*r.outcome);
+              if (o.kind == BackupKind::kDatabase) m.dumped.push_back(o.database);
+              ReportBackupSuccess(ctx, o, /*mail=*/single);
+              m.files.push_back(o.entry);
+              outcome->files.push_back(std::move(o));
+              return;
+            }
+            const Status& s = r.outcome.status();
+            if (single) {
+              single_failure = s;
+              return;
+            }
+            if (r.job.kind == BackupKind::kDatabase &&
+                sel.mode == DatabaseSelection::Mode::kAll) {
+              // Dropped between the listing and its turn: not a failure under *.
+              auto now = ListDatabases(config.database);
+              if (now.ok() &&
+                  std::find(now->begin(), now->end(), r.job.database) == now->end()) {
+                m.vanished.push_back(r.job.database);
+                ctx.logger.Warning("Database '" + r.job.database +
+                                   "' was dropped during the run; it is not in this backup");
+                return;
+              }
+            }
+            std::string name = r.job.kind == BackupKind::kAccounts ? "(accounts)" : r.job.database;
+            m.failed.push_back({name, s.ToString()});
+            ctx.logger.Error("Backup of " + label + " failed: " + s.ToString());
+            if (!s.detail().empty()) ctx.logger.Error(s.detail());
+          });
+  if (single && !single_failure.ok()) return single_failure;
+
+  // Keep the manifest's lists in a stable order, whatever order parallel dumps finished in.
+  auto order = [&](const std::string& a, const std::string& b) {
+    auto pos = [&](const std::string& n) {
+      return std::find(plan.to_dump.begin(), plan.to_dump.end(), n) - plan.to_dump.begin();
+    };
+    return pos(a) < pos(b);
   };
-  auto dump = RunDump(request, &*file, progress, ctx.cancel);
-  if (!dump.ok()) return dump.status();
-  if (!dump->dump_stderr.empty()) {
-    ctx.logger.Warning("mysqldump said: " + dump->dump_stderr);
+  std::sort(m.dumped.begin(), m.dumped.end(), order);
+  std::sort(m.files.begin(), m.files.end(), [&](const ManifestFile& a, const ManifestFile& b) {
+    if (a.kind != b.kind) return a.kind == BackupKind::kDatabase;
+    return order(a.database, b.database);
+  });
+  if (auto previous = PreviousManifest(type_dir, type, stamp)) {
+    for (const auto& db : m.dumped) {
+      if (std::find(previous->dumped.begin(), previous->dumped.end(), db) ==
+          previous->dumped.end()) {
+        m.added.push_back(db);
+      }
+    }
   }
-
-  // The checksum lands first: a backup that is visible always has its .sha256. An orphan
-  // .sha256 left by a crash right here is removed by the next cleanup.
-  std::string checksum_name = final_name + kChecksumSuffix;
-  Status s = WriteFileAtomically(work_dir, type_dir, checksum_name,
-                                 ChecksumFileContent(dump->sha256, final_name));
-  if (!s.ok()) return s;
-  ctx.logger.Status("Syncing " + final_name);
-  s = file->Commit();
-  if (!s.ok()) {
-    unlinkat(type_dir.get(), checksum_name.c_str(), 0);
-    return s;
+  m.expected.erase(std::remove_if(m.expected.begin(), m.expected.end(),
+                                  [&](const std::string& db) {
+                                    return std::find(m.vanished.begin(), m.vanished.end(), db) !=
+                                           m.vanished.end();
+                                  }),
+                   m.expected.end());
+  m.finished = std::time(nullptr);
+  outcome->duration_usec = UsecSince(start);
+  if (!outcome->files.empty()) {
+    Status s = WriteManifest(type_dir, work_dir, m, &outcome->manifest_path);
+    if (!s.ok()) return s;
   }
-
-  ctx.logger.Status("Verifying " + final_name);
-  auto check = VerifyBackupFileAt(type_dir, final_name, name.compression);
-  if (!check.ok() || check->sha256 != dump->sha256) {
-    // A backup that does not read back as written must not stay and be trusted later.
-    unlinkat(type_dir.get(), final_name.c_str(), 0);
-    unlinkat(type_dir.get(), checksum_name.c_str(), 0);
-    FsyncDir(type_dir).ok();
-    if (!check.ok()) return Status(check.status()).AddContext("Verification after the move failed");
-    return Status(ErrorKind::kIntegrity, "'" + final_path + "' reads back with SHA-256 " +
-                                             check->sha256 + ", but " + dump->sha256 +
-                                             " was written; the file was removed");
+  if (!m.failed.empty()) {
+    std::vector<std::string> names;
+    for (const auto& f : m.failed) names.push_back(f.database);
+    return Status(ErrorKind::kIncomplete,
+                  "no verified backup of " + JoinNames(names) + " (" +
+                      std::to_string(m.dumped.size()) + " of " +
+                      std::to_string(m.dumped.size() + m.failed.size()) +
+                      " databases were backed up and verified)");
   }
-
-  BackupOutcome out;
-  out.type = type;
-  out.path = final_path;
-  out.size = dump->compressed_bytes;
-  out.dump_bytes = dump->dump_bytes;
-  out.sha256 = dump->sha256;
-  out.duration_usec = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
-  return out;
+  return Status::Ok();
 }
 
 Status RunBackupAction(const RunContext& ctx) {
@@ -211,7 +596,12 @@ Status RunBackupAction(const RunContext& ctx) {
     ctx.logger.Info("Removed '" + n + "' left in .tmp/ by an interrupted run");
   }
 
-  WarnAboutMissingPrivileges(ctx);
+  const DatabaseSelection& sel = ctx.config.selection;
+  std::string what = sel.mode == DatabaseSelection::Mode::kSingle
+                         ? "database '" + ctx.config.database_name + "'"
+                     : sel.mode == DatabaseSelection::Mode::kAll
+                         ? std::string("every database")
+                         : "databases " + sel.Describe();
   for (BackupType type : types) {
     if (ctx.cancel != nullptr && ctx.cancel->load()) {
       fail(type, Status(ErrorKind::kProcess, "Interrupted by a signal before it started"));
@@ -219,18 +609,19 @@ Status RunBackupAction(const RunContext& ctx) {
     }
     // With --backup-type all, each type's entries carry their own BACKUP_TYPE.
     ctx.logger.SetCommonField("BACKUP_TYPE", std::string(BackupTypeName(type)));
-    ctx.logger.Info("Starting " + std::string(BackupTypeName(type)) + " backup of database '" +
-                    ctx.config.database_name + "'");
-    auto outcome = TakeBackupLocked(ctx, *dir, type);
-    if (!outcome.ok()) {
-      fail(type, Status(outcome.status())
-                     .AddContext(std::string(1, static_cast<char>(std::toupper(
-                                                    BackupTypeName(type)[0]))) +
-                                 std::string(BackupTypeName(type).substr(1)) + " backup failed"));
-      continue;
+    ctx.logger.Info("Starting " + std::string(BackupTypeName(type)) + " backup of " + what);
+    RunOutcome run;
+    Status r = TakeRunLocked(ctx, *dir, type, &run);
+    for (const auto& f : run.files) just_made.insert(f.path);
+    if (!run.manifest_path.empty()) just_made.insert(run.manifest_path);
+    if (sel.mode != DatabaseSelection::Mode::kSingle && !run.manifest_path.empty()) {
+      ReportRunSummary(ctx, run, r);
     }
-    ReportBackupSuccess(ctx, *outcome);
-    just_made.insert(outcome->path);
+    if (!r.ok()) {
+      std::string verb = r.kind() == ErrorKind::kIncomplete ? " backup incomplete"
+                                                             : " backup failed";
+      fail(type, Status(r).AddContext(Capitalized(BackupTypeName(type)) + verb));
+    }
   }
   if (ctx.options.cleanup_after_backup) {
     ctx.logger.SetCommonField("BACKUP_TYPE", "cleanup");

@@ -29,7 +29,7 @@ void Send(const RunContext& ctx, const notify::MailMessage& mail) {
 
 }  // namespace
 
-void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& o) {
+void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& o, bool mail) {
   double secs = static_cast<double>(o.duration_usec) / 1e6;
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.1f s", secs);
@@ -37,16 +37,48 @@ void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& o) {
                      HumanSize(o.size) + ", " + std::to_string(o.size) + " bytes) sha256 " +
                      o.sha256 + " in " + duration;
   PrintResultLine(line);
+  std::string database = o.kind == BackupKind::kAccounts ? "(accounts)" : o.database;
   ctx.logger.Log(Priority::kNotice, line,
                  {{"MESSAGE_ID", kMessageBackupSucceeded},
+                  {"BACKUP_DATABASE", database},
                   {"BACKUP_FILE", o.path},
                   {"BACKUP_SIZE", std::to_string(o.size)},
                   {"BACKUP_SHA256", o.sha256},
                   {"BACKUP_DURATION_USEC", std::to_string(o.duration_usec)}});
   const NotificationConfig& n = ctx.config.notification;
-  if (!n.enabled || n.notify_on != NotifyOn::kAlways) return;
-  notify::SuccessReport report{std::string(BackupTypeName(o.type)), ctx.config.database_name,
-                               o.path, o.size, secs, o.sha256};
+  if (!mail || !n.enabled || n.notify_on != NotifyOn::kAlways) return;
+  notify::SuccessReport report{std::string(BackupTypeName(o.type)), database, o.path, o.size,
+                               secs, o.sha256};
+  Send(ctx, notify::SuccessMail(report, ctx.config.general.environment, notify::LocalHostName()));
+}
+
+void ReportRunSummary(const RunContext& ctx, const RunOutcome& run, const Status& status) {
+  const RunManifest& m = run.manifest;
+  uint64_t total = 0;
+  for (const auto& f : run.files) total += f.size;
+  double secs = static_cast<double>(run.duration_usec) / 1e6;
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.1f s", secs);
+  std::string line = std::string(BackupTypeName(m.type)) + " run " + FormatUtcStamp(m.stamp) +
+                     ": " + std::to_string(m.dumped.size()) + " of " +
+                     std::to_string(m.expected.size()) + " database(s) backed up and verified";
+  if (!m.added.empty()) line += ", new since the last run: " + std::to_string(m.added.size());
+  if (!m.vanished.empty()) line += ", dropped during the run: " + std::to_string(m.vanished.size());
+  if (!m.failed.empty()) line += ", FAILED: " + std::to_string(m.failed.size());
+  line += " (" + HumanSize(total) + " in " + duration + "); manifest " + run.manifest_path;
+  if (status.ok()) {
+    PrintResultLine(line);
+    ctx.logger.Log(Priority::kNotice, line);
+  } else {
+    ctx.logger.Log(Priority::kError, line);
+  }
+  for (const auto& db : m.added) ctx.logger.Info("New since the last run: database '" + db + "'");
+  const NotificationConfig& n = ctx.config.notification;
+  if (!status.ok() || !n.enabled || n.notify_on != NotifyOn::kAlways) return;
+  notify::SuccessReport report{std::string(BackupTypeName(m.type)),
+                               ctx.config.selection.Describe() + " (" +
+                                   std::to_string(m.dumped.size()) + " databases)",
+                               run.manifest_path, total, secs, ""};
   Send(ctx, notify::SuccessMail(report, ctx.config.general.environment, notify::LocalHostName()));
 }
 
@@ -60,7 +92,8 @@ void ReportBackupFailure(const RunContext& ctx, BackupType type, const Status& s
   if (!n.enabled) return;
   notify::FailureReport report = notify::FailureReportFromStatus(status);
   report.backup_type = std::string(BackupTypeName(type));
-  report.database = ctx.config.database_name;
+  report.database = ctx.config.database_name.empty() ? ctx.config.selection.Describe()
+                                                     : ctx.config.database_name;
   report.recent_log_lines = ctx.logger.recent_lines();
   if (!ctx.config.general.log_dir.empty()) {
     report.log_file_path = DailyLogPath(ctx.config.general.log_dir);

@@ -8,7 +8,12 @@
 
 namespace mysql_backup {
 
-void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& outcome);
+// One verified file: its line, its journal entry (BACKUP_DATABASE set to its database), and,
+// when `mail` (the single-database configuration), the success mail.
+void ReportBackupSuccess(const RunContext& ctx, const BackupOutcome& outcome, bool mail);
+// The end of a run over several databases: one summary line and journal entry, and one mail
+// for the run (success, or the failure mail when `status` is not ok comes from the caller).
+void ReportRunSummary(const RunContext& ctx, const RunOutcome& run, const Status& status);
 void ReportBackupFailure(const RunContext& ctx, BackupType type, const Status& status);
 
 // --test-notification: one test mail; kNotification (75) with the server's answer when it

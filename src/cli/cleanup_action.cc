@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <cstring>
 
 #include "cli/backup_action.h"
@@ -23,7 +25,73 @@ void Say(const RunContext& ctx, const std::string& line) {
   ctx.logger.Info(line);
 }
 
+// The series of backups this configuration's retention applies to. With `databases = *` that
+// is every database with backups in backup_dir (the config means the whole server); with a name
+// or a list, only those names, so two configurations sharing a backup_dir never apply their
+// counts to each other's backups.
+struct Series {
+  BackupKind kind;
+  std::string database;
+  bool operator<(const Series& o) const {
+    return kind != o.kind ? kind < o.kind : database < o.database;
+  }
+};
+
+std::set<Series> ManagedSeries(const Config& config, const std::vector<BackupFile>& backups) {
+  std::set<Series> out;
+  if (config.selection.mode == DatabaseSelection::Mode::kAll) {
+    for (const auto& b : backups) {
+      if (b.name.kind == BackupKind::kDatabase) out.insert({BackupKind::kDatabase, b.name.database});
+    }
+  } else {
+    for (const auto& n : config.selection.names) out.insert({BackupKind::kDatabase, n});
+  }
+  if (config.accounts) out.insert({BackupKind::kAccounts, ""});
+  return out;
+}
+
+bool Managed(const std::set<Series>& series, const BackupName& name) {
+  return series.count({name.kind, name.kind == BackupKind::kAccounts ? "" : name.database}) != 0;
+}
+
+// The manifests in the type folders, as (type, stamp).
+std::vector<ManifestRef> ListManifests(BackupDirectory& dir) {
+  std::vector<ManifestRef> out;
+  for (BackupType t : kAllBackupTypes) {
+    auto folder = dir.TypeFolder(t);
+    if (!folder.ok() || *folder == nullptr) continue;
+    auto names = ListDirectory(**folder);
+    if (!names.ok()) continue;
+    for (const auto& n : *names) {
+      auto m = ParseManifestFileName(n);
+      if (m && m->type == t) out.push_back({t, m->created});
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+// Under `databases = *`, a database with backups that the newest run no longer took (dropped
+// from the server, or excluded since) is said once per cleanup: retention still keeps its
+// newest backups of each type (counts are at least 1), so it never goes to zero.
+void ReportRetiredDatabases(const RunContext& ctx, const std::vector<BackupFile>& backups,
+                            const std::set<Series>& series) {
+  if (ctx.config.selection.mode != DatabaseSelection::Mode::kAll) return;
+  std::time_t newest_run = 0;
+  for (const auto& b : backups) newest_run = std::max(newest_run, b.name.created);
+  std::set<std::string> in_newest, retired;
+  for (const auto& b : backups) {
+    if (b.name.created == newest_run) in_newest.insert(b.name.database);
+  }
+  for (const auto& s : series) {
+    if (s.kind == BackupKind::kDatabase && !in_newest.count(s.database)) retired.insert(s.database);
+  }
+  for (const auto& db : retired) {
+    ctx.logger.Info("Database '" + db + "' is not in the newest run (dropped or excluded); its "
+                    "newest backups are kept");
+  }
+}
 
 Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
                         const std::set<std::string>& keep) {
@@ -33,11 +101,19 @@ Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
   if (!backups.ok()) return backups.status();
   RetentionCounts counts{config.backup.daily_retention, config.backup.weekly_retention,
                          config.backup.monthly_retention};
-  std::set<std::string> protect = keep;
-  std::vector<BackupFile> doomed = SelectForDeletion(*backups, config.database_name, counts, protect);
+  std::set<Series> series = ManagedSeries(config, *backups);
+  std::vector<BackupFile> doomed;
+  for (const auto& one : series) {
+    auto more = SelectForDeletion(*backups, one.database, counts, keep, one.kind);
+    doomed.insert(doomed.end(), more.begin(), more.end());
+  }
+  std::stable_sort(doomed.begin(), doomed.end(), [](const BackupFile& a, const BackupFile& b) {
+    return a.name.created < b.name.created;
+  });
+  ReportRetiredDatabases(ctx, *backups, series);
 
   for (const auto& b : *backups) {
-    if (b.name.database == config.database_name && !b.has_checksum) {
+    if (Managed(series, b.name) && !b.has_checksum) {
       ctx.logger.Warning("'" + b.path + "' has no .sha256 file; it cannot be verified (it still "
                          "counts for retention)");
     }
@@ -86,7 +162,7 @@ Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
     for (const auto& orphan : *orphans) {
       const std::string& n = orphan.file_name;
       auto parsed = ParseBackupFileName(n.substr(0, n.size() - std::strlen(kChecksumSuffix)));
-      if (!parsed || parsed->database != config.database_name) continue;
+      if (!parsed || !Managed(series, *parsed)) continue;
       auto folder = dir.TypeFolder(orphan.type);
       if (!folder.ok() || *folder == nullptr) continue;
       if (dry) {
@@ -94,6 +170,31 @@ Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
       } else if (unlinkat((*folder)->get(), n.c_str(), 0) == 0) {
         Say(ctx, "Deleted '" + orphan.path + "' (its backup is gone)");
       }
+    }
+  }
+  // A run's manifest goes with the last of its backups (of any configuration sharing the
+  // folder: a manifest whose run still has a file stays).
+  std::vector<BackupFile> remaining;
+  std::set<std::string> doomed_paths;
+  for (const auto& b : doomed) doomed_paths.insert(b.path);
+  for (const auto& b : *backups) {
+    if (!doomed_paths.count(b.path)) remaining.push_back(b);
+  }
+  for (const auto& m : OrphanManifests(ListManifests(dir), remaining)) {
+    auto folder = dir.TypeFolder(m.type);
+    if (!folder.ok() || *folder == nullptr) continue;
+    std::string name = ManifestFileName(m.type, m.created);
+    std::string path = (*folder)->PathOf(name);
+    if (keep.count(path)) continue;
+    if (dry) {
+      Say(ctx, "Would delete '" + path + "' (no backup of its run is left)");
+      continue;
+    }
+    if (unlinkat((*folder)->get(), name.c_str(), 0) == 0 || errno == ENOENT) {
+      unlinkat((*folder)->get(), (name + kChecksumSuffix).c_str(), 0);
+      Say(ctx, "Deleted '" + path + "' (no backup of its run is left)");
+    } else {
+      ctx.logger.Warning("Failed to remove '" + path + "', ignoring: " + std::strerror(errno));
     }
   }
   if (!dry) {

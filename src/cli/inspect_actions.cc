@@ -1,5 +1,6 @@
 #include "cli/inspect_actions.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,6 +8,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/output.h"
+#include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "storage/backup_dir.h"
 #include "storage/lock.h"
@@ -51,10 +53,22 @@ Status RunListAction(const RunContext& ctx) {
           ctx.logger.Warning(digest.status().ToString() + "; listed with \"sha256\": null");
         }
       }
+      // The run's manifest, when the run wrote one (backups of older versions have none).
+      std::string manifest = "null";
+      if (folder.ok() && *folder != nullptr) {
+        std::string name = ManifestFileName(b.name.type, b.name.created);
+        auto st = StatAt(**folder, name);
+        if (st.ok() && st->has_value() && S_ISREG((*st)->st_mode)) {
+          manifest = JsonQuote((*folder)->PathOf(name));
+        }
+      }
+      bool accounts = b.name.kind == BackupKind::kAccounts;
       out += first ? "\n  " : ",\n  ";
       first = false;
       out += "{\"type\": " + JsonQuote(BackupTypeName(b.name.type)) +
-             ", \"database\": " + JsonQuote(b.name.database) + ", \"path\": " + JsonQuote(b.path) +
+             ", \"kind\": " + JsonQuote(accounts ? "accounts" : "database") +
+             ", \"database\": " + (accounts ? std::string("null") : JsonQuote(b.name.database)) +
+             ", \"manifest\": " + manifest + ", \"path\": " + JsonQuote(b.path) +
              ", \"size\": " + std::to_string(b.size) +
              ", \"created\": " + JsonQuote(FormatIsoUtc(b.name.created)) + ", \"sha256\": " + sha +
              "}";
@@ -70,7 +84,8 @@ Status RunListAction(const RunContext& ctx) {
   std::printf("%-8s  %-20s  %-20s  %10s  %s\n", "TYPE", "DATABASE", "CREATED", "SIZE", "PATH");
   for (const auto& b : *backups) {
     std::printf("%-8s  %-20s  %-20s  %10s  %s%s\n", std::string(BackupTypeName(b.name.type)).c_str(),
-                b.name.database.c_str(), FormatIsoUtc(b.name.created).c_str(),
+                b.name.kind == BackupKind::kAccounts ? "(accounts)" : b.name.database.c_str(),
+                FormatIsoUtc(b.name.created).c_str(),
                 HumanSize(b.size).c_str(), b.path.c_str(), b.has_checksum ? "" : "  (no .sha256)");
   }
   return Status::Ok();
@@ -159,12 +174,49 @@ Status RunVerifyAction(const RunContext& ctx) {
     }
     std::fflush(stdout);
   }
+  // With no file named, every run's manifest too: its .sha256, its JSON, and that each file it
+  // lists is still the one the run wrote (a file since removed by retention is fine).
+  if (ctx.options.files.empty()) {
+    auto manifests = ListManifests(*dir);
+    if (manifests.ok()) {
+      for (const auto& where : *manifests) {
+        auto m = ReadManifest(*dir, where);
+        Status problem = m.ok() ? Status::Ok() : m.status();
+        if (m.ok()) {
+          auto folder = dir->TypeFolder(where.type);
+          for (const auto& f : m->files) {
+            if (!folder.ok() || *folder == nullptr) break;
+            auto digest = ReadChecksumFileAt(**folder, f.name + kChecksumSuffix, f.name);
+            if (digest.ok() && *digest != f.sha256) {
+              problem = Status(ErrorKind::kIntegrity,
+                               "'" + (*folder)->PathOf(f.name) +
+                                   "' is not the file this run wrote (its .sha256 says " +
+                                   *digest + ", the manifest " + f.sha256 + ")");
+              break;
+            }
+          }
+        }
+        if (problem.ok()) {
+          PrintResultLine("OK      " + where.path);
+          ctx.logger.Info("Verified '" + where.path + "': OK", {{"BACKUP_FILE", where.path}});
+        } else {
+          ++failed;
+          storage_only = storage_only && problem.kind() == ErrorKind::kStorage;
+          PrintResultLine("FAILED  " + where.path + ": " + problem.ToString());
+          ctx.logger.Error("Verification of '" + where.path + "' failed: " + problem.ToString(),
+                           {{"BACKUP_FILE", where.path},
+                            {"BACKUP_ERROR", std::string(ErrorKindName(problem.kind()))}});
+        }
+        paths.push_back(where.path);
+      }
+    }
+  }
   if (failed == 0) return Status::Ok();
   // Files that could not be read at all (permission denied: 74) say nothing about the backups;
   // any damaged one makes it 65.
   ErrorKind kind = storage_only ? ErrorKind::kStorage : ErrorKind::kIntegrity;
   return Status(kind, std::to_string(failed) + " of " + std::to_string(paths.size() - gone) +
-                          " backup(s) failed verification");
+                          " file(s) failed verification");
 }
 
 }  // namespace mysql_backup

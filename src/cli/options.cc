@@ -1,7 +1,9 @@
 #include "cli/options.h"
 
 #include "config/config.h"
+#include "config/database_selection.h"
 #include "config/ini_file.h"
+#include "storage/backup_name.h"
 
 namespace mysql_backup {
 
@@ -30,9 +32,15 @@ constexpr OptionSpec kOptions[] = {
     {"--json", 0, Arg::kNone, nullptr, "with --list: print JSON"},
     {"--verify", 0, Arg::kMany, "FILE...",
      "re-check checksum, compressed stream and dump trailer (no FILE: every backup)"},
-    {"--restore", 0, Arg::kRequired, "FILE", "verify FILE, then load it into --target-database"},
-    {"--target-database", 0, Arg::kRequired, "NAME", "with --restore: the database to load into"},
-    {"--force", 0, Arg::kNone, nullptr, "with --restore: load into a database that has tables"},
+    {"--restore", 0, Arg::kRequired, "FILE|latest|STAMP",
+     "verify FILE, then load it into --target-database; or load a whole run (latest, or its "
+     "stamp) under the original database names"},
+    {"--target-database", 0, Arg::kRequired, "NAME", "with --restore FILE: the database to load into"},
+    {"--databases", 0, Arg::kRequired, "A,B",
+     "with --restore latest|STAMP: only these databases of the run"},
+    {"--accounts", 0, Arg::kNone, nullptr,
+     "with --restore latest|STAMP: load the run's accounts file too (users, roles, grants)"},
+    {"--force", 0, Arg::kNone, nullptr, "with --restore: load into databases that have tables"},
     {"--restore-test", 0, Arg::kOptional, "FILE",
      "restore the newest (or FILE) backup into a scratch database and compare row counts"},
     {"--test-notification", 0, Arg::kNone, nullptr, "send a test mail and exit"},
@@ -99,6 +107,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   Options o;
   o.config_path = kDefaultConfigPath;
   std::vector<std::string> actions;  // the action flags seen, to reject two at once
+  bool have_databases = false, have_accounts = false;
   bool verify = false, restore_test = false, have_target = false, have_force = false,
        have_dry_run = false, have_json = false;
   std::string restore_file;
@@ -181,6 +190,13 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     } else if (name == "--target-database") {
       o.target_database = values[0];
       have_target = true;
+    } else if (name == "--databases") {
+      auto names = SplitNameList(values[0]);
+      if (!names.ok()) return UsageError("--databases: " + names.status().message());
+      o.restore_databases = std::move(*names);
+      have_databases = true;
+    } else if (name == "--accounts") {
+      o.restore_accounts = have_accounts = true;
     } else if (name == "--force") {
       o.force = have_force = true;
     } else if (name == "--restore-test") {
@@ -247,9 +263,22 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if ((have_target || have_force) && o.action != Action::kRestore) {
     return UsageError("--target-database and --force go with --restore");
   }
+  if ((have_databases || have_accounts) && o.action != Action::kRestore) {
+    return UsageError("--databases and --accounts go with --restore latest|STAMP");
+  }
+  bool whole_run = restore_file == "latest" || ParseUtcStamp(restore_file).has_value();
+  if (o.action == Action::kRestore && whole_run && !have_target) {
+    o.restore_run = restore_file;
+    return o;
+  }
+  if (o.action == Action::kRestore && (have_databases || have_accounts)) {
+    return UsageError("--databases and --accounts go with --restore latest|STAMP, not with a "
+                      "file and --target-database");
+  }
   if (o.action == Action::kRestore) {
     if (!have_target || o.target_database.empty()) {
-      return UsageError("--restore needs --target-database NAME");
+      return UsageError("--restore FILE needs --target-database NAME (or restore a whole run: "
+                        "--restore latest)");
     }
     if (std::string why = DatabaseNameProblem(o.target_database); !why.empty()) {
       return UsageError("--target-database '" + ExcerptForMessage(o.target_database) +
@@ -289,6 +318,7 @@ std::string UsageText() {
       "  mysql-backup --list --json                   what is on disk, for scripts\n"
       "  mysql-backup --verify                        re-check every backup\n"
       "  mysql-backup --restore FILE --target-database shop_copy\n"
+      "  mysql-backup --restore latest --accounts     rebuild a server from its newest run\n"
       "  mysql-backup --restore-test                  prove the newest backup restores\n"
       "\n"
       "Exit status: 0 done, 64 usage, 65 integrity, 69 database unreachable or login refused,\n"

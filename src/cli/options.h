@@ -34,6 +34,10 @@ struct Options {
   std::vector<std::string> files;  // --verify FILE..., --restore FILE, --restore-test [FILE]
   std::string target_database;
   bool force = false;
+  // --restore latest|STAMP: a whole run into the [restore] server, under the original names.
+  std::string restore_run;                  // "latest" or a stamp; empty for a file restore
+  std::vector<std::string> restore_databases;  // --databases a,b (empty: every one of the run)
+  bool restore_accounts = false;               // --accounts
   std::string unit;  // --notify-failure UNIT
 };
 

@@ -8,6 +8,7 @@
 #include "cli/backup_action.h"
 #include "cli/output.h"
 #include "cli/inspect_actions.h"
+#include "cli/server_restore.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
 #include "mysql/sql_client.h"
@@ -66,6 +67,7 @@ void LogGuardFindings(const RunContext& ctx, const RestoreGuard& guard, const st
 }
 
 Status RunRestoreAction(const RunContext& ctx) {
+  if (!ctx.options.restore_run.empty()) return RunServerRestore(ctx);
   std::string path = AbsolutePath(ctx.options.files.at(0));
   const std::string& target = ctx.options.target_database;
   auto compression = CompressionOfFile(path);

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli/backup_action.h"
@@ -13,6 +15,7 @@
 #include "cli/inspect_actions.h"
 #include "cli/restore_action.h"
 #include "codec/sha256.h"
+#include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "journal/message_ids.h"
 #include "sql/dump_scanner.h"
@@ -82,45 +85,95 @@ void CompareSets(const std::string& what, const std::set<std::string>& expected,
   }
 }
 
-Result<std::string> NewestBackup(const Config& config) {
-  auto backups = ListBackups(config.backup.backup_dir);
-  if (!backups.ok()) return backups.status();
-  for (const auto& b : *backups) {
-    if (b.name.database == config.database_name) return b.path;
+// What a drill restores: a file, the database it was dumped from, and the run's record of it.
+struct DrillTarget {
+  std::string path;
+  std::string database;
+  std::optional<ManifestFile> entry;
+};
+
+// The manifest of the run that made `backup`, when the run wrote one (older backups have none).
+Result<std::optional<RunManifest>> ManifestOfRun(BackupDirectory& dir, const BackupName& backup) {
+  auto manifests = ListManifests(dir);
+  if (!manifests.ok()) return manifests.status();
+  for (const auto& m : *manifests) {
+    if (m.type != backup.type || m.stamp != backup.created) continue;
+    auto read = ReadManifest(dir, m);
+    if (!read.ok()) return read.status();
+    return std::optional<RunManifest>(std::move(*read));
   }
-  return Status(ErrorKind::kIntegrity, "no backup of database '" + config.database_name +
-                                           "' in '" + config.backup.backup_dir + "' to drill with");
+  return std::optional<RunManifest>();
+}
+
+// A named file; or with `database = NAME`, its newest backup; or with `databases =`, every
+// database of the newest run that the configuration selects.
+Result<std::vector<DrillTarget>> DrillTargets(const RunContext& ctx, BackupDirectory& dir) {
+  const Config& config = ctx.config;
+  std::vector<DrillTarget> out;
+  if (!ctx.options.files.empty()) {
+    DrillTarget t;
+    t.path = AbsolutePath(ctx.options.files[0]);
+    auto name = ParseBackupFileName(BaseName(t.path));
+    t.database = name ? name->database : config.database_name;
+    out.push_back(std::move(t));
+    return out;
+  }
+  auto backups = dir.ListBackups();
+  if (!backups.ok()) return backups.status();
+  const DatabaseSelection& sel = config.selection;
+  if (sel.mode == DatabaseSelection::Mode::kSingle) {
+    for (const auto& b : *backups) {
+      if (b.name.kind != BackupKind::kDatabase || b.name.database != config.database_name) continue;
+      DrillTarget t{b.path, b.name.database, std::nullopt};
+      auto manifest = ManifestOfRun(dir, b.name);
+      if (!manifest.ok()) return manifest.status();
+      if (*manifest) {
+        if (const ManifestFile* e = FindDatabaseFile(**manifest, b.name.database)) t.entry = *e;
+      }
+      out.push_back(std::move(t));
+      return out;
+    }
+    return Status(ErrorKind::kIntegrity, "no backup of database '" + config.database_name +
+                                             "' in '" + config.backup.backup_dir +
+                                             "' to drill with");
+  }
+  auto selected = [&](const std::string& db) {
+    return sel.mode == DatabaseSelection::Mode::kAll ||
+           std::find(sel.names.begin(), sel.names.end(), db) != sel.names.end();
+  };
+  auto manifests = ListManifests(dir);
+  if (!manifests.ok()) return manifests.status();
+  for (const auto& where : *manifests) {
+    auto m = ReadManifest(dir, where);
+    if (!m.ok()) return Status(m.status()).AddContext("Restore drill refused the newest run");
+    auto folder = dir.TypeFolder(where.type);
+    if (!folder.ok()) return folder.status();
+    for (const auto& f : m->files) {
+      if (f.kind != BackupKind::kDatabase || !selected(f.database)) continue;
+      out.push_back({(*folder)->PathOf(f.name), f.database, f});
+    }
+    if (!out.empty()) return out;
+  }
+  return Status(ErrorKind::kIntegrity, "no run with a manifest in '" + config.backup.backup_dir +
+                                           "' to drill with; take a backup first");
 }
 
 }  // namespace
 
-Status RunRestoreTestAction(const RunContext& ctx) {
+// One file into its own scratch database, compared with what its dump holds and, when the
+// run's manifest is there, with what the manifest recorded while dumping.
+static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   const Config& config = ctx.config;
   const ConnectionConfig& conn = config.restore;
+  const std::string& path = target.path;
   auto start = std::chrono::steady_clock::now();
-
-  // Under the lock (shared: the drill only reads backup_dir, which may be read-only), so the
-  // cleanup cannot delete the backup while it is read.
-  auto dir = BackupDirectory::Open(config.backup.backup_dir);
-  if (!dir.ok()) return dir.status();
-  auto lock = DirectoryLock::Acquire(*dir, LockMode::kShared, config.backup.lock_timeout_sec);
-  if (!lock.ok()) return lock.status();
   Status s;
-
-  std::string path;
-  if (!ctx.options.files.empty()) {
-    path = AbsolutePath(ctx.options.files[0]);
-  } else {
-    auto newest = NewestBackup(config);
-    if (!newest.ok()) return newest.status();
-    path = *newest;
-  }
   auto compression = CompressionOfFile(path);
   if (!compression.ok()) return compression.status();
   auto check = VerifyBackupFile(path, *compression);
   if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
 
-  std::string prefix = ScratchPrefix(config.database_name);
+  std::string prefix = ScratchPrefix(target.database);
   auto leftovers = Names(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
                                "SCHEMA_NAME LIKE " + QuoteString(prefix + "%"));
   if (!leftovers.ok()) return leftovers.status();
@@ -140,7 +193,7 @@ Status RunRestoreTestAction(const RunContext& ctx) {
   ctx.logger.Status("Restore drill: loading " + BaseName(path));
 
   GuardSettings settings = RestoreGuardSettings(path, scratch.name());
-  if (settings.source.empty()) settings.source = config.database_name;
+  if (settings.source.empty()) settings.source = target.database;
   // An event of the backup must not fire in the scratch database while the drill runs.
   settings.disable_events = true;
   RestoreGuard guard(settings);
@@ -176,6 +229,7 @@ Status RunRestoreTestAction(const RunContext& ctx) {
   CompareSets("table", scanner.tables(), *tables, &differences);
 
   uint64_t rows_total = 0;
+  std::map<std::string, uint64_t> restored_rows;
   std::vector<std::string> ordered(tables->begin(), tables->end());
   if (!ordered.empty()) {
     std::string sql;
@@ -193,6 +247,7 @@ Status RunRestoreTestAction(const RunContext& ctx) {
       auto it = scanner.rows_inserted().find(ordered[i]);
       uint64_t expected = it == scanner.rows_inserted().end() ? 0 : it->second;
       rows_total += actual;
+      restored_rows[ordered[i]] = actual;
       if (actual != expected) {
         differences.push_back("table '" + ordered[i] + "': the dump inserts " +
                               std::to_string(expected) + " rows, the restored table has " +
@@ -236,6 +291,25 @@ Status RunRestoreTestAction(const RunContext& ctx) {
     object_count += q.expected.size();
   }
 
+  if (target.entry) {
+    // The file must be the one the run wrote, and hold the rows the dump stream had then.
+    if (target.entry->sha256 != check->sha256) {
+      differences.push_back("the file's SHA-256 is " + check->sha256 + ", the run's manifest says " +
+                            target.entry->sha256);
+    }
+    for (const auto& [table, rows] : target.entry->table_rows) {
+      auto it = restored_rows.find(table);
+      if (it == restored_rows.end()) {
+        differences.push_back("table '" + table + "' is in the run's manifest but missing after "
+                              "the restore");
+      } else if (it->second != rows) {
+        differences.push_back("table '" + table + "': the manifest recorded " +
+                              std::to_string(rows) + " rows while dumping, the restored table has " +
+                              std::to_string(it->second));
+      }
+    }
+  }
+
   s = scratch.Drop();
   if (!s.ok()) {
     ctx.logger.Warning("Failed to drop scratch database '" + scratch.name() + "', ignoring: " +
@@ -260,6 +334,52 @@ Status RunRestoreTestAction(const RunContext& ctx) {
   std::snprintf(summary, sizeof summary, "Restore drill FAILED for '%s': %zu difference(s)",
                 path.c_str(), differences.size());
   return Status(ErrorKind::kIntegrity, summary).SetDetail(detail);
+}
+
+
+
+Status RunRestoreTestAction(const RunContext& ctx) {
+  const Config& config = ctx.config;
+  // Under the lock (shared: the drill only reads backup_dir, which may be read-only), so the
+  // cleanup cannot delete the backup while it is read.
+  auto dir = BackupDirectory::Open(config.backup.backup_dir);
+  if (!dir.ok()) return dir.status();
+  auto lock = DirectoryLock::Acquire(*dir, LockMode::kShared, config.backup.lock_timeout_sec);
+  if (!lock.ok()) return lock.status();
+
+  auto targets = DrillTargets(ctx, *dir);
+  if (!targets.ok()) return targets.status();
+  Status first_failure;
+  size_t passed = 0;
+  for (const auto& target : *targets) {
+    if (ctx.cancel != nullptr && ctx.cancel->load()) {
+      return Status(ErrorKind::kProcess, "Restore drill interrupted by a signal");
+    }
+    ctx.logger.SetCommonField("BACKUP_DATABASE", target.database);
+    Status s = DrillOne(ctx, target);
+    if (s.ok()) {
+      ++passed;
+      continue;
+    }
+    // A drill stopped by a signal or a lost server says nothing about the other backups.
+    if (s.kind() != ErrorKind::kIntegrity) return s;
+    ctx.logger.Error(s.ToString());
+    if (!s.detail().empty()) ctx.logger.Error(s.detail());
+    if (first_failure.ok()) first_failure = s;
+  }
+  if (targets->size() > 1) {
+    ctx.logger.SetCommonField("BACKUP_DATABASE", config.selection.Describe());
+    std::string line = "Restore drill of " + std::to_string(targets->size()) +
+                       " databases: " + std::to_string(passed) + " passed, " +
+                       std::to_string(targets->size() - passed) + " failed";
+    if (first_failure.ok()) {
+      PrintResultLine(line);
+      ctx.logger.Log(Priority::kNotice, line);
+    } else {
+      return Status(ErrorKind::kIntegrity, line).SetDetail(first_failure.ToString());
+    }
+  }
+  return first_failure;
 }
 
 }  // namespace mysql_backup

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "config/database_selection.h"
 #include "config/ini_file.h"
 #include "util/file_util.h"
 #include "util/shell_split.h"
@@ -178,10 +179,13 @@ class ConfigReader {
 const std::map<std::string, std::set<std::string>>& KnownKeys() {
   static const std::map<std::string, std::set<std::string>> kKnown = {
       {"general", {"log_dir", "environment"}},
-      {"database", {"host", "port", "user", "password", "password_file", "socket", "database"}},
+      {"database",
+       {"host", "port", "user", "password", "password_file", "socket", "database", "databases",
+        "exclude", "accounts"}},
       {"backup",
        {"backup_dir", "mysqldump_options", "daily_retention", "weekly_retention",
-        "monthly_retention", "compression", "compression_level", "threads", "lock_timeout", "dump_timeout"}},
+        "monthly_retention", "compression", "compression_level", "threads", "lock_timeout", "dump_timeout",
+        "parallel_dumps"}},
       {"notification",
        {"enabled", "smtp_server", "smtp_port", "use_tls", "use_ssl", "username", "password",
         "sender", "recipients", "attach_logs", "notify_on", "ca_file"}},
@@ -193,7 +197,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
 // Keys whose value may be written over several lines; every other value is one line.
 // A new list key that users may continue over lines belongs here.
 const std::set<std::string>& MultiLineKeys() {
-  static const std::set<std::string> kKeys = {"mysqldump_options", "recipients"};
+  static const std::set<std::string> kKeys = {"mysqldump_options", "recipients", "databases",
+                                              "exclude"};
   return kKeys;
 }
 
@@ -310,6 +315,7 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
   if (s.ok()) s = r.Int(sec, "threads", 1, 256, &b->threads);
   if (s.ok()) s = r.Int(sec, "lock_timeout", 0, 7 * 24 * 3600, &b->lock_timeout_sec);
   if (s.ok()) s = r.Int(sec, "dump_timeout", 0, 30 * 24 * 3600, &b->dump_timeout_sec);
+  if (s.ok()) s = r.Int(sec, "parallel_dumps", 1, 64, &b->parallel_dumps);
   if (!s.ok()) return s;
   b->backup_dir = AbsolutePath(b->backup_dir);
   auto words = ShellSplit(b->mysqldump_options);
@@ -401,6 +407,58 @@ Status ReadNotification(const ConfigReader& r, NotificationConfig* n) {
   return Status::Ok();
 }
 
+// [database] database = NAME (the old tool's single database), or databases = a, b | *, with
+// exclude (only with *) and accounts (default: yes with *).
+Status ReadSelection(const ConfigReader& r, Config* c) {
+  const std::string sec = "database";
+  const IniEntry* single = r.Get(sec, "database");
+  const IniEntry* several = r.Get(sec, "databases");
+  if (single != nullptr && several != nullptr) {
+    return r.Error(sec, "databases",
+                   "set either database = NAME (one database) or databases = a, b or * "
+                   "(several), not both");
+  }
+  DatabaseSelection& sel = c->selection;
+  if (several == nullptr) {
+    Status s = r.String(sec, "database", &c->database_name, true);
+    if (!s.ok()) {
+      return r.Error(sec, "database",
+                     "missing: name the database to back up (database = NAME), or set "
+                     "databases = a, b or databases = * for several");
+    }
+    sel.mode = DatabaseSelection::Mode::kSingle;
+    sel.names = {c->database_name};
+  } else {
+    auto names = SplitNameList(several->value);
+    if (!names.ok()) return r.Error(sec, "databases", names.status().message());
+    if (names->size() == 1 && (*names)[0] == "*") {
+      sel.mode = DatabaseSelection::Mode::kAll;
+    } else {
+      sel.mode = DatabaseSelection::Mode::kList;
+      sel.names = std::move(*names);
+      if (sel.names.size() == 1) c->database_name = sel.names[0];
+    }
+  }
+  for (const auto& n : sel.names) {
+    if (IsVirtualSchema(n)) {
+      return r.Error(sec, several != nullptr ? "databases" : "database",
+                     "'" + n + "' is a virtual schema; it holds no data to back up");
+    }
+  }
+  if (const IniEntry* e = r.Get(sec, "exclude"); e != nullptr) {
+    if (sel.mode != DatabaseSelection::Mode::kAll) {
+      return r.Error(sec, "exclude",
+                     "exclude applies only with databases = *; list the databases you want "
+                     "instead");
+    }
+    auto patterns = SplitNameList(e->value);
+    if (!patterns.ok()) return r.Error(sec, "exclude", patterns.status().message());
+    sel.exclude = std::move(*patterns);
+  }
+  c->accounts = sel.mode == DatabaseSelection::Mode::kAll;
+  return r.Bool(sec, "accounts", &c->accounts);
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path) {
@@ -421,10 +479,7 @@ Result<Config> LoadConfig(const std::string& path) {
   s = r.String("general", "log_dir", &c.general.log_dir);
   if (s.ok()) s = r.String("general", "environment", &c.general.environment);
   if (s.ok()) s = ReadConnection(r, "database", true, &c.database);
-  if (s.ok()) s = r.String("database", "database", &c.database_name, true);
-  if (s.ok() && c.database_name.find('/') != std::string::npos) {
-    s = r.Error("database", "database", "a database name containing '/' cannot name a file");
-  }
+  if (s.ok()) s = ReadSelection(r, &c);
   if (s.ok()) s = ReadBackup(r, &c.backup);
   if (s.ok()) s = ReadNotification(r, &c.notification);
   if (!s.ok()) return s;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/database_selection.h"
 #include "util/status.h"
 
 namespace mysql_backup {
@@ -41,6 +42,7 @@ struct BackupConfig {
   int threads = 0;            // 0 = number of CPUs
   int lock_timeout_sec = 3600;
   int dump_timeout_sec = 0;  // 0: no limit
+  int parallel_dumps = 1;    // databases dumped at once (bounded by threads)
 };
 
 enum class NotifyOn { kAlways, kFailure };
@@ -64,7 +66,10 @@ struct Config {
   std::string path;  // the file it came from, for messages
   GeneralConfig general;
   ConnectionConfig database;
+  // The one database of `database = NAME` (or of a one-name `databases =`); empty otherwise.
   std::string database_name;
+  DatabaseSelection selection;
+  bool accounts = false;  // write the accounts file (default: yes with databases = *)
   BackupConfig backup;
   NotificationConfig notification;
   // [restore]: falls back to [database] key by key.

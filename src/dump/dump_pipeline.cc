@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "dump/dump_trailer.h"
+#include "mysql/accounts_filter.h"
 #include "mysql/mysql_client.h"
 #include "codec/sha256.h"
 #include "util/child_process.h"
@@ -69,6 +71,16 @@ class StderrCollector {
   std::thread thread_;
 };
 
+// Lets a ByteSink filter feed the compressor.
+class CompressorSink : public ByteSink {
+ public:
+  explicit CompressorSink(Compressor* compressor) : compressor_(compressor) {}
+  Status Write(std::span<const uint8_t> data) override { return compressor_->Write(data); }
+
+ private:
+  Compressor* compressor_;
+};
+
 Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoError(ErrorKind::kProcess, "create", "pipe");
@@ -101,7 +113,13 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   UniqueFd dev_null(open("/dev/null", O_RDONLY | O_CLOEXEC));
 
   ChildSpec spec;
-  spec.argv = DumpCommand(program, request.options, request.database);
+  if (request.arguments.empty()) {
+    spec.argv = DumpCommand(program, request.options, request.database);
+  } else {
+    spec.argv = {program, "--defaults-extra-file=/dev/fd/" + std::to_string(kOptionFileChildFd)};
+    spec.argv.insert(spec.argv.end(), request.options.begin(), request.options.end());
+    spec.argv.insert(spec.argv.end(), request.arguments.begin(), request.arguments.end());
+  }
   spec.fds = {{0, dev_null.get()},
               {1, out_pipe->second.get()},
               {2, err_pipe->second.get()},
@@ -116,6 +134,10 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
 
   HashingFileSink sink(out);
   std::unique_ptr<Compressor> compressor = MakeCompressor(request.compression, &sink);
+  CompressorSink compressor_sink(compressor.get());
+  std::optional<InternalAccountFilter> account_filter;
+  if (request.drop_internal_accounts) account_filter.emplace(&compressor_sink);
+  ByteSink* stage = account_filter ? static_cast<ByteSink*>(&*account_filter) : &compressor_sink;
   DumpTrailerCheck trailer;
   std::vector<uint8_t> buf(kReadChunk);
   int in = out_pipe->first.get();
@@ -149,7 +171,12 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
     if (n == 0) break;
     std::span<const uint8_t> data(buf.data(), static_cast<size_t>(n));
     trailer.Update(data);
-    s = compressor->Write(data);
+    for (ByteSink* tap : request.plain_taps) {
+      s = tap->Write(data);
+      if (!s.ok()) break;
+    }
+    if (!s.ok()) break;
+    s = stage->Write(data);
     if (!s.ok()) break;
     if (progress) progress(trailer.total_bytes());
   }
@@ -158,7 +185,8 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
     child->Terminate();
     return s;
   }
-  s = compressor->Finish();
+  if (account_filter) s = account_filter->Finish();
+  if (s.ok()) s = compressor->Finish();
   if (!s.ok()) return s;
 
   auto exit = child->Wait();

@@ -27,6 +27,15 @@ struct DumpRequest {
   // Seconds the dump may run; 0: no limit. A dump that hangs (mariadb-dump 10.11 can spin
   // forever on some event bodies) must not hold the lock for ever.
   int timeout_sec = 0;
+  // Sinks that see every plain (uncompressed) byte before it is compressed: the row counter and
+  // the binlog position reader of the manifest. Not owned. Their errors fail the dump.
+  std::vector<ByteSink*> plain_taps;
+  // When set, replaces the database argument: the whole command after the options, e.g.
+  // {"--system=users"} for the accounts file. Empty: `-- <database>`.
+  std::vector<std::string> arguments;
+  // The accounts file: drop the lines about the server's internal accounts (accounts_filter.h)
+  // before compression. Taps still see the dump as the program wrote it.
+  bool drop_internal_accounts = false;
 };
 
 struct DumpOutcome {

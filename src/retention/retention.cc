@@ -16,12 +16,15 @@ int RetentionCounts::For(BackupType type) const {
 std::vector<BackupFile> SelectForDeletion(const std::vector<BackupFile>& backups,
                                           const std::string& database,
                                           const RetentionCounts& counts,
-                                          const std::set<std::string>& keep) {
+                                          const std::set<std::string>& keep,
+                                          BackupKind kind) {
   std::vector<BackupFile> out;
   for (BackupType type : kAllBackupTypes) {
     std::vector<const BackupFile*> mine;
     for (const auto& b : backups) {
-      if (b.name.type == type && b.name.database == database) mine.push_back(&b);
+      if (b.name.type != type || b.name.kind != kind) continue;
+      if (kind == BackupKind::kDatabase && b.name.database != database) continue;
+      mine.push_back(&b);
     }
     std::stable_sort(mine.begin(), mine.end(), [](const BackupFile* a, const BackupFile* b) {
       if (a->name.created != b->name.created) return a->name.created > b->name.created;
@@ -36,6 +39,17 @@ std::vector<BackupFile> SelectForDeletion(const std::vector<BackupFile>& backups
   std::stable_sort(out.begin(), out.end(), [](const BackupFile& a, const BackupFile& b) {
     return a.name.created < b.name.created;
   });
+  return out;
+}
+
+std::vector<ManifestRef> OrphanManifests(const std::vector<ManifestRef>& manifests,
+                                         const std::vector<BackupFile>& remaining) {
+  std::set<ManifestRef> in_use;
+  for (const auto& b : remaining) in_use.insert({b.name.type, b.name.created});
+  std::vector<ManifestRef> out;
+  for (const auto& m : manifests) {
+    if (!in_use.count(m)) out.push_back(m);
+  }
   return out;
 }
 

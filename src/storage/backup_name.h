@@ -1,7 +1,13 @@
-// The one place that knows how a backup is named:
-//   <database>-<type>-<YYYYmmddTHHMMSSZ>.sql.gz   (or .sql.zst), UTC.
-// BackupFileName() and ParseBackupFileName() are exact inverses; cleanup and listing only ever
-// touch files that parse.
+// The one place that knows how the files of a run are named (UTC stamps, .sql.zst for zstd):
+//   <database>-<type>-<YYYYmmddTHHMMSSZ>.sql.gz            one database
+//   accounts-<type>-<YYYYmmddTHHMMSSZ>.accounts.sql.gz     the server's accounts and grants
+//   manifest-<type>-<YYYYmmddTHHMMSSZ>.json                what the run did (storage/manifest.h)
+// All files of one run share its stamp. A database name is written as it is unless a byte would
+// make an unsafe or ambiguous file name: '%', '/', control characters and a leading '.' become
+// %XX (upper-case hex), so no name can leave its type folder, hide itself, or decode two ways.
+// The accounts file can never clash with a database: after a database's stamp comes
+// ".sql.gz", never ".accounts".
+// Format and parse are exact inverses; cleanup and listing only ever touch files that parse.
 #ifndef MYSQL_BACKUP_STORAGE_BACKUP_NAME_H_
 #define MYSQL_BACKUP_STORAGE_BACKUP_NAME_H_
 
@@ -21,17 +27,34 @@ inline constexpr BackupType kAllBackupTypes[] = {BackupType::kDaily, BackupType:
 std::string_view BackupTypeName(BackupType type);  // "daily"
 std::optional<BackupType> ParseBackupType(std::string_view name);
 
+// What a backup file holds.
+enum class BackupKind { kDatabase, kAccounts };
+
 struct BackupName {
-  std::string database;
+  std::string database;  // decoded; empty for kAccounts
   BackupType type = BackupType::kDaily;
   std::time_t created = 0;  // UTC seconds
   Compression compression = Compression::kGzip;
+  BackupKind kind = BackupKind::kDatabase;
 };
 
-// "shop-daily-20261127T000003Z.sql.gz"
+// "shop-daily-20261127T000003Z.sql.gz", "accounts-daily-20261127T000003Z.accounts.sql.gz"
 std::string BackupFileName(const BackupName& name);
-// Nullopt for anything that is not exactly one of our names.
+// Nullopt for anything that is not exactly one of our names (a manifest is not a backup).
 std::optional<BackupName> ParseBackupFileName(std::string_view file_name);
+
+// A database name as it appears in file names, and back. Decoding accepts only what encoding
+// produces (canonical %XX), so two different files never mean the same database.
+std::string EncodeDatabaseName(std::string_view database);
+std::optional<std::string> DecodeDatabaseName(std::string_view encoded);
+
+// "manifest-daily-20261127T000003Z.json" and back.
+std::string ManifestFileName(BackupType type, std::time_t created);
+struct ManifestName {
+  BackupType type = BackupType::kDaily;
+  std::time_t created = 0;
+};
+std::optional<ManifestName> ParseManifestFileName(std::string_view file_name);
 
 inline constexpr char kChecksumSuffix[] = ".sha256";
 std::string_view CompressionSuffix(Compression compression);  // ".sql.gz"

@@ -10,6 +10,7 @@ int ExitCodeFor(ErrorKind kind) {
     case ErrorKind::kIntegrity: return 65;
     case ErrorKind::kConnection: return 69;
     case ErrorKind::kProcess: return 70;
+    case ErrorKind::kIncomplete: return 70;
     case ErrorKind::kStorage: return 74;
     case ErrorKind::kNotification: return 75;
     case ErrorKind::kLockTimeout: return 75;
@@ -24,6 +25,7 @@ std::string_view ErrorKindName(ErrorKind kind) {
     case ErrorKind::kIntegrity: return "integrity";
     case ErrorKind::kConnection: return "connection";
     case ErrorKind::kProcess: return "process";
+    case ErrorKind::kIncomplete: return "incomplete";
     case ErrorKind::kStorage: return "storage";
     case ErrorKind::kNotification: return "notification";
     case ErrorKind::kLockTimeout: return "lock";

@@ -20,6 +20,7 @@ enum class ErrorKind {
   kIntegrity,      // 65: checksum, truncated or corrupt backup, restore-test mismatch
   kConnection,     // 69: server unreachable or login refused
   kProcess,        // 70: the dump (or restore) child failed
+  kIncomplete,     // 70: a run finished, but an expected database has no verified file
   kStorage,        // 74: backup_dir, disk full, fsync, rename
   kNotification,   // 75: mail could not be sent
   kLockTimeout,    // 75: another run held the lock too long
