@@ -45,6 +45,7 @@ Status RunNotifyFailureAction(const RunContext& ctx) {
   report.exit_status = info->exit_status;
   report.invocation_id = info->invocation_id;
   report.journal_lines = info->journal_lines;
+  report.headline = info->check_summary;
   if (!ctx.config.general.log_dir.empty()) {
     report.log_file_path = DailyLogPath(ctx.config.general.log_dir);
   }

@@ -265,8 +265,9 @@ MailMessage TestMail(const NotificationConfig& config, const std::string& enviro
 MailMessage UnitFailureMail(const UnitFailureReport& report, const std::string& environment,
                             const std::string& hostname, bool attach_logs) {
   MailMessage mail;
-  mail.subject =
-      std::string(kSubjectPrefix) + "FAILED unit " + report.unit + Where(hostname, environment);
+  mail.subject = std::string(kSubjectPrefix) +
+                 (report.headline.empty() ? "FAILED unit " + report.unit : report.headline) +
+                 Where(hostname, environment);
   Fields fields;
   fields.Add("Environment", environment);
   fields.Add("Host", hostname);

@@ -48,6 +48,9 @@ struct UnitFailureReport {
   std::string invocation_id;   // $MONITOR_INVOCATION_ID
   std::vector<std::string> journal_lines;  // that invocation's journal, oldest first
   std::string log_file_path;               // as in FailureReport
+  // What the failed run said was wrong, for the subject: "daily backups of shop are 3 days old"
+  // (--check leaves it in BACKUP_CHECK_SUMMARY=). Empty: the subject names the unit.
+  std::string headline;
 };
 
 // "[mysql-backup] SUCCESS daily backup of shop on db1 (production)"; body with file, size
