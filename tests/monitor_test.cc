@@ -12,6 +12,7 @@
 #include "monitor/metrics_file.h"
 #include "monitor/ping.h"
 #include "monitor/state_file.h"
+#include "notify/mail_templates.h"
 
 namespace mysql_backup::monitor {
 namespace {
@@ -289,6 +290,17 @@ TEST(MonitoringConfigTest, BadValuesNameTheKeyButNeverEchoTheUrl) {
     EXPECT_NE(message.find("[monitoring] " + std::string(c.key)), std::string::npos) << message;
     EXPECT_EQ(message.find("secret-token"), std::string::npos) << message;
   }
+}
+
+TEST(CheckMailTest, StaleCheckMailsItsSummaryAsTheSubject) {
+  notify::UnitFailureReport report;
+  report.unit = "mysql-backup@check.service";
+  report.service_result = "exit-code";
+  notify::MailMessage mail =
+      notify::UnitFailureMail(report, "production", "db1", false, "daily backups of shop are 3 days old");
+  EXPECT_EQ(mail.subject, "[mysql-backup] daily backups of shop are 3 days old on db1 (production)");
+  EXPECT_EQ(notify::UnitFailureMail(report, "production", "db1", false).subject,
+            "[mysql-backup] FAILED unit mysql-backup@check.service on db1 (production)");
 }
 
 }  // namespace

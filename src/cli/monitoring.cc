@@ -62,12 +62,15 @@ void RefreshMetrics(const RunContext& ctx, const monitor::MonitorState& overlay)
       ctx.logger.Warning("Metrics file: cannot list the backups, ignoring: " +
                          backups.status().ToString());
     }
-    auto state = monitor::ReadState(*dir);
-    if (state.ok()) snapshot.state = std::move(*state);
     struct statvfs fs;
     if (fstatvfs(dir->root().get(), &fs) == 0) {
       snapshot.backup_dir_free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
     }
+  }
+  auto folder = OpenTopDirectory(DirName(path));
+  if (folder.ok()) {
+    auto state = monitor::ReadState(*folder, monitor::StateFileName(BaseName(path)));
+    if (state.ok()) snapshot.state = std::move(*state);
   }
   for (const auto& [job, value] : overlay) snapshot.state[job] = value;
   Status s = monitor::WriteMetricsFile(path, monitor::FormatMetrics(snapshot));
@@ -118,6 +121,8 @@ void EndMonitoredRun(const RunContext& ctx, const MonitoredRun& run, const Statu
   if (ctx.options.action == Action::kBackup && ctx.options.cleanup_after_backup) {
     jobs.push_back("cleanup");
   }
+  auto folder = OpenTopDirectory(DirName(m.metrics_file));
+  const std::string state_name = monitor::StateFileName(BaseName(m.metrics_file));
   monitor::MonitorState overlay;
   for (const auto& job : jobs) {
     monitor::JobState s;
@@ -130,7 +135,7 @@ void EndMonitoredRun(const RunContext& ctx, const MonitoredRun& run, const Statu
     }
     if (s.last_exit_code == 0) s.last_success = run.started;
     overlay[job] = s;
-    Status r = dir.ok() ? monitor::RecordJob(*dir, job, s) : dir.status();
+    Status r = folder.ok() ? monitor::RecordJob(*folder, state_name, job, s) : folder.status();
     if (!r.ok()) {
       ctx.logger.Warning("Cannot record the " + job + " run for the metrics, ignoring: " +
                          r.ToString());

@@ -45,13 +45,13 @@ Status RunNotifyFailureAction(const RunContext& ctx) {
   report.exit_status = info->exit_status;
   report.invocation_id = info->invocation_id;
   report.journal_lines = info->journal_lines;
-  report.headline = info->check_summary;
   if (!ctx.config.general.log_dir.empty()) {
     report.log_file_path = DailyLogPath(ctx.config.general.log_dir);
   }
   if (auto warning = notify::PlainTextPasswordWarning(n)) ctx.logger.Warning(*warning);
   Status s = notify::SendMail(n, notify::UnitFailureMail(report, ctx.config.general.environment,
-                                                         notify::LocalHostName(), n.attach_logs));
+                                                         notify::LocalHostName(), n.attach_logs,
+                                                         info->check_summary));
   if (!s.ok()) return std::move(s).AddContext("Cannot report the failure of " + info->unit);
   fields.emplace_back("MESSAGE_ID", kMessageUnitFailureNotified);
   ctx.logger.Log(Priority::kNotice,

@@ -31,11 +31,11 @@ Result<std::string> ReadAll(const DirFd& folder, const std::string& name) {
   return text;
 }
 
-Result<MonitorState> ReadIn(const DirFd& folder) {
-  auto st = StatAt(folder, kStateFileName);
+Result<MonitorState> ReadIn(const DirFd& folder, const std::string& name) {
+  auto st = StatAt(folder, name);
   if (!st.ok()) return st.status();
   if (!st->has_value()) return MonitorState{};
-  auto text = ReadAll(folder, kStateFileName);
+  auto text = ReadAll(folder, name);
   if (!text.ok()) return text.status();
   return ParseState(*text);
 }
@@ -103,24 +103,24 @@ MonitorState ParseState(std::string_view text) {
   return state;
 }
 
-Result<MonitorState> ReadState(const BackupDirectory& dir) {
-  auto folder = OpenSubdirectory(dir.root(), kStateFolderName);
-  if (!folder.ok()) return folder.status();
-  if (!folder->has_value()) return MonitorState{};
-  return ReadIn(**folder);
+std::string StateFileName(const std::string& metrics_file_name) {
+  return "." + metrics_file_name + ".state";
 }
 
-Status RecordJob(const BackupDirectory& dir, const std::string& job, const JobState& value) {
-  auto folder = EnsureSubdirectory(dir.root(), kStateFolderName, kDirMode);
-  if (!folder.ok()) return folder.status();
-  FolderLock lock(folder->get());
-  auto state = ReadIn(*folder);
+Result<MonitorState> ReadState(const DirFd& folder, const std::string& name) {
+  return ReadIn(folder, name);
+}
+
+Status RecordJob(const DirFd& folder, const std::string& name, const std::string& job,
+                 const JobState& value) {
+  FolderLock lock(folder.get());
+  auto state = ReadIn(folder, name);
   if (!state.ok()) return state.status();
   JobState& s = (*state)[job];
   std::time_t last_success = s.last_success;
   s = value;
   if (value.last_exit_code != 0 && value.last_success == 0) s.last_success = last_success;
-  return WriteFileAtomically(*folder, *folder, kStateFileName, FormatState(*state));
+  return WriteFileAtomically(folder, folder, name, FormatState(*state));
 }
 
 }  // namespace mysql_backup::monitor

@@ -1,10 +1,11 @@
 // What the files on disk cannot tell: when each job was last attempted, how it ended and how long
-// it took. Kept in `<backup_dir>/.state/monitor` (beside the backups it describes, so several
-// configs on one host never mix, and a failed run never erases the last success, which the
-// metrics take from the backups themselves). One line a job:
+// it took. Kept beside the metrics file it feeds, as `.<metrics file name>.state` (node_exporter
+// reads only *.prom): one per metrics file, so several configs on one host never mix; written
+// only when metrics are on; never inside backup_dir, whose contents belong to the backups; and
+// still writable when backup_dir is gone (a failed run is recorded too). One line a job:
 //   daily attempt=1795651203 exit=69 duration=0.412 success=1795564803
-// Updates are read-modify-write under flock of the .state folder, so concurrent runs do not lose
-// each other's lines. Reached through descriptors that never follow links (see dir_fd.h).
+// Updates are read-modify-write under flock of the folder, so concurrent runs do not lose each
+// other's lines. Reached through descriptors that never follow links (see dir_fd.h).
 #ifndef MYSQL_BACKUP_MONITOR_STATE_FILE_H_
 #define MYSQL_BACKUP_MONITOR_STATE_FILE_H_
 
@@ -13,13 +14,13 @@
 #include <string>
 #include <string_view>
 
-#include "storage/backup_dir.h"
+#include "storage/dir_fd.h"
 #include "util/status.h"
 
 namespace mysql_backup::monitor {
 
-inline constexpr char kStateFolderName[] = ".state";
-inline constexpr char kStateFileName[] = "monitor";
+// ".mysql_backup.prom.state" for "mysql_backup.prom".
+std::string StateFileName(const std::string& metrics_file_name);
 
 struct JobState {
   std::time_t last_attempt = 0;  // when the last run started
@@ -35,13 +36,14 @@ std::string FormatState(const MonitorState& state);
 // Lines that do not parse are skipped: a damaged state file costs history, never a run.
 MonitorState ParseState(std::string_view text);
 
-// The state in `dir`; empty when there is none yet. Errors: kStorage (a link in place of the
-// folder or file, an unreadable file).
-Result<MonitorState> ReadState(const BackupDirectory& dir);
+// The state in `folder`/`name`; empty when there is none yet. Errors: kStorage (a link in place
+// of the file, an unreadable file).
+Result<MonitorState> ReadState(const DirFd& folder, const std::string& name);
 
 // Sets `job` to `value` (keeping last_success when `value` failed) and writes the file back
-// atomically. Errors: kStorage.
-Status RecordJob(const BackupDirectory& dir, const std::string& job, const JobState& value);
+// atomically (mode 0640). Errors: kStorage.
+Status RecordJob(const DirFd& folder, const std::string& name, const std::string& job,
+                 const JobState& value);
 
 }  // namespace mysql_backup::monitor
 

@@ -263,10 +263,11 @@ MailMessage TestMail(const NotificationConfig& config, const std::string& enviro
 }
 
 MailMessage UnitFailureMail(const UnitFailureReport& report, const std::string& environment,
-                            const std::string& hostname, bool attach_logs) {
+                            const std::string& hostname, bool attach_logs,
+                            const std::string& headline) {
   MailMessage mail;
   mail.subject = std::string(kSubjectPrefix) +
-                 (report.headline.empty() ? "FAILED unit " + report.unit : report.headline) +
+                 (headline.empty() ? "FAILED unit " + report.unit : headline) +
                  Where(hostname, environment);
   Fields fields;
   fields.Add("Environment", environment);

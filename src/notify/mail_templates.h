@@ -48,9 +48,6 @@ struct UnitFailureReport {
   std::string invocation_id;   // $MONITOR_INVOCATION_ID
   std::vector<std::string> journal_lines;  // that invocation's journal, oldest first
   std::string log_file_path;               // as in FailureReport
-  // What the failed run said was wrong, for the subject: "daily backups of shop are 3 days old"
-  // (--check leaves it in BACKUP_CHECK_SUMMARY=). Empty: the subject names the unit.
-  std::string headline;
 };
 
 // "[mysql-backup] SUCCESS daily backup of shop on db1 (production)"; body with file, size
@@ -72,9 +69,11 @@ MailMessage TestMail(const NotificationConfig& config, const std::string& enviro
 
 // "[mysql-backup] FAILED unit mysql-backup@daily.service on db1 (production)"; body with the
 // unit's result, exit code and status, the invocation id and its journal lines. Attaches the log
-// file like FailureMail.
+// file like FailureMail. A `headline` (what the failed run said was wrong: "daily backups of shop
+// are 3 days old", from --check's BACKUP_CHECK_SUMMARY=) replaces "FAILED unit ..." in the subject.
 MailMessage UnitFailureMail(const UnitFailureReport& report, const std::string& environment,
-                            const std::string& hostname, bool attach_logs);
+                            const std::string& hostname, bool attach_logs,
+                            const std::string& headline = "");
 
 // "12.3 MiB (12897412 bytes)"; "512 bytes" below 1 KiB.
 std::string FormatSize(uint64_t bytes);
