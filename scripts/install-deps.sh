@@ -12,6 +12,8 @@ packages=(
   debootstrap systemd-container iproute2 util-linux groff man-db
   # the age reference tool, for the encryption interop tests
   age
+  # the monitoring tests: promtool (Prometheus' metrics checker) and a real node_exporter
+  prometheus prometheus-node-exporter
   # packaging
   debhelper dpkg-dev fakeroot lintian
 )

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/actions.h"
+#include "cli/monitoring.h"
 #include "cli/options.h"
 #include "cli/run_context.h"
 #include "config/config.h"
@@ -69,7 +70,7 @@ int Run(int argc, char** argv) {
   auto config = LoadConfig(options->config_path);
   if (!config.ok()) {
     PrintError(config.status());
-    return config.status().exit_code();
+    return options->action == Action::kCheck ? kCheckUnknown : config.status().exit_code();
   }
 
   Logger logger;
@@ -95,6 +96,9 @@ int Run(int argc, char** argv) {
   for (const auto& w : config->warnings) logger.Warning(w);
 
   RunContext ctx{*options, *config, logger, &g_cancel};
+  // The one exit status outside sysexits: the monitoring-plugin convention (0-3).
+  if (options->action == Action::kCheck) return RunCheckAction(ctx);
+  const MonitoredRun monitored = BeginMonitoredRun(ctx);
   Status s = spec->run(ctx);
   if (!s.ok() && !spec->reports_own_failure) {
     LogFields fields = {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}};
@@ -102,6 +106,8 @@ int Run(int argc, char** argv) {
     logger.Log(Priority::kError, s.ToString(), fields);
     if (!s.detail().empty()) logger.Error(s.detail());
   }
+  // Metrics and pings after the failure is logged; they never change the exit status.
+  EndMonitoredRun(ctx, monitored, s);
   return s.exit_code();
 }
 

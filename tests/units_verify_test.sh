@@ -31,6 +31,7 @@ status=0
 # Templates are verified as a sample instance; the drop-in instances and a notify instance named
 # the way OnFailure= names it are verified on their own.
 for unit in mysql-backup@.service mysql-backup@cleanup.service mysql-backup@restore-test.service \
+            mysql-backup@check.service \
             mysql-backup-notify@.service mysql-backup-notify@mysql-backup@daily.service.service \
             "$tmp"/*.timer; do
   unit=$tmp/$(basename "$unit")
@@ -57,4 +58,8 @@ fi
 
 # The drop-ins must really replace the command line of their instance.
 grep -q -- '--cleanup$' "$tmp/mysql-backup@cleanup.service.d/action.conf" || { echo "FAIL: cleanup drop-in"; status=1; }
+grep -q -- '--check$' "$tmp/mysql-backup@check.service.d/action.conf" || { echo "FAIL: check drop-in"; status=1; }
+# The check timer is hourly and catches up after downtime; it is not enabled by the package.
+grep -qx 'OnCalendar=hourly' "$tmp/mysql-backup-check.timer" || { echo "FAIL: check timer not hourly"; status=1; }
+grep -qx 'Persistent=true' "$tmp/mysql-backup-check.timer" || { echo "FAIL: check timer not persistent"; status=1; }
 exit $status

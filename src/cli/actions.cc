@@ -23,6 +23,9 @@ constexpr ActionSpec kActions[] = {
     {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
     {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
     {Action::kDaemon, "daemon", false, &RunDaemonAction},
+    // Not run through this table: main.cc calls RunCheckAction, whose exit status is not a
+    // Status (monitoring-plugin convention).
+    {Action::kCheck, "check", true, nullptr},
 };
 
 }  // namespace

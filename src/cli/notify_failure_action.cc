@@ -50,7 +50,8 @@ Status RunNotifyFailureAction(const RunContext& ctx) {
   }
   if (auto warning = notify::PlainTextPasswordWarning(n)) ctx.logger.Warning(*warning);
   Status s = notify::SendMail(n, notify::UnitFailureMail(report, ctx.config.general.environment,
-                                                         notify::LocalHostName(), n.attach_logs));
+                                                         notify::LocalHostName(), n.attach_logs,
+                                                         info->check_summary));
   if (!s.ok()) return std::move(s).AddContext("Cannot report the failure of " + info->unit);
   fields.emplace_back("MESSAGE_ID", kMessageUnitFailureNotified);
   ctx.logger.Log(Priority::kNotice,

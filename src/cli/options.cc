@@ -45,6 +45,9 @@ constexpr OptionSpec kOptions[] = {
      "restore the newest (or FILE) backup into a scratch database and compare row counts"},
     {"--test-notification", 0, Arg::kNone, nullptr, "send a test mail and exit"},
     {"--notify-failure", 0, Arg::kRequired, "UNIT", "mail the failure of a systemd unit"},
+    {"--check", 0, Arg::kNone, nullptr,
+     "check that the newest backups are younger than [monitoring] max_age_* (exit 0 OK, "
+     "2 CRITICAL, 3 UNKNOWN)"},
     {"--daemon", 0, Arg::kNone, nullptr,
      "run in the foreground and schedule backups like the old tool (hosts without systemd)"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
@@ -210,6 +213,8 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.unit = values[0];
     } else if (name == "--daemon") {
       actions.push_back(name);
+    } else if (name == "--check") {
+      actions.push_back(name);
     } else if (name == "--version") {
       actions.push_back(name);
     } else if (name == "--help") {
@@ -239,7 +244,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (actions.empty()) {
     return UsageError(
         "no action given: use --backup-type, --cleanup, --list, --verify, --restore, "
-        "--restore-test, --test-notification, --notify-failure or --daemon");
+        "--restore-test, --check, --test-notification, --notify-failure or --daemon");
   }
   if (actions.size() > 1) {
     return UsageError("one action per run: '" + actions[0] + "' and '" + actions[1] +
@@ -255,6 +260,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--test-notification") o.action = Action::kTestNotification;
   if (a == "--notify-failure") o.action = Action::kNotifyFailure;
   if (a == "--daemon") o.action = Action::kDaemon;
+  if (a == "--check") o.action = Action::kCheck;
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");
@@ -320,10 +326,12 @@ std::string UsageText() {
       "  mysql-backup --restore FILE --target-database shop_copy\n"
       "  mysql-backup --restore latest --accounts     rebuild a server from its newest run\n"
       "  mysql-backup --restore-test                  prove the newest backup restores\n"
+      "  mysql-backup --check                         are the newest backups fresh?\n"
       "\n"
       "Exit status: 0 done, 64 usage, 65 integrity, 69 database unreachable or login refused,\n"
       "70 dump failed, 74 storage, 75 notification failed or lock held too long,\n"
-      "78 configuration. See mysql-backup(8).\n";
+      "78 configuration. --check alone: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+      "See mysql-backup(8).\n";
   return out;
 }
 

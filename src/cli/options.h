@@ -20,6 +20,7 @@ enum class Action {
   kTestNotification,
   kNotifyFailure,
   kDaemon,
+  kCheck,
   kVersion,
   kHelp,
 };

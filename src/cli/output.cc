@@ -20,9 +20,17 @@ bool StdoutIsStderrLog() {
   return out.st_dev == err.st_dev && out.st_ino == err.st_ino && isatty(STDERR_FILENO) != 1;
 }
 
+std::string& ResultLineStore() {
+  static std::string lines;
+  return lines;
+}
+
 }  // namespace
 
+const std::string& ResultLines() { return ResultLineStore(); }
+
 void PrintResultLine(const std::string& line) {
+  ResultLineStore() += line + "\n";
   static const bool said_elsewhere = FdIsJournalStream(STDOUT_FILENO) || StdoutIsStderrLog();
   if (said_elsewhere) return;
   std::fputs(line.c_str(), stdout);

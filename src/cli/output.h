@@ -12,6 +12,10 @@ namespace mysql_backup {
 // same file as stderr (not a terminal).
 void PrintResultLine(const std::string& line);
 
+// Every line given to PrintResultLine in this run (printed or not), each ending in a newline:
+// the body of the heartbeat ping.
+const std::string& ResultLines();
+
 }  // namespace mysql_backup
 
 #endif  // MYSQL_BACKUP_CLI_OUTPUT_H_

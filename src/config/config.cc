@@ -190,6 +190,9 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
        {"enabled", "smtp_server", "smtp_port", "use_tls", "use_ssl", "username", "password",
         "sender", "recipients", "attach_logs", "notify_on", "ca_file"}},
       {"restore", {"host", "port", "user", "password", "password_file", "socket"}},
+      {"monitoring",
+       {"metrics_file", "max_age_daily", "max_age_weekly", "max_age_monthly", "ping_url",
+        "ping_timeout"}},
   };
   return kKnown;
 }
@@ -457,6 +460,55 @@ Status ReadSelection(const ConfigReader& r, Config* c) {
   }
   c->accounts = sel.mode == DatabaseSelection::Mode::kAll;
   return r.Bool(sec, "accounts", &c->accounts);
+
+// "26h", "8d", "90m", "3600s", "2w", or "0" (off), in seconds.
+std::optional<long long> ParseDuration(const std::string& v) {
+  if (v == "0") return 0;
+  if (v.size() < 2 || v.size() > 8) return std::nullopt;
+  long long n = 0;
+  for (size_t i = 0; i + 1 < v.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(v[i]))) return std::nullopt;
+    n = n * 10 + (v[i] - '0');
+  }
+  switch (std::tolower(static_cast<unsigned char>(v.back()))) {
+    case 's': return n;
+    case 'm': return n * 60;
+    case 'h': return n * 3600;
+    case 'd': return n * 86400;
+    case 'w': return n * 7 * 86400;
+    default: return std::nullopt;
+  }
+}
+
+Status ReadMonitoring(const ConfigReader& r, MonitoringConfig* m) {
+  const std::string sec = "monitoring";
+  // Unset: the node_exporter textfile folder when it exists. Set but empty: no metrics file.
+  if (const IniEntry* e = r.Get(sec, "metrics_file"); e != nullptr) {
+    m->metrics_file = e->value.empty() ? "" : AbsolutePath(e->value);
+  } else if (struct stat st; stat(kDefaultMetricsFolder, &st) == 0 && S_ISDIR(st.st_mode)) {
+    m->metrics_file = JoinPath(kDefaultMetricsFolder, "mysql_backup.prom");
+  }
+  const char* kAgeKeys[] = {"max_age_daily", "max_age_weekly", "max_age_monthly"};
+  for (int i = 0; i < 3; ++i) {
+    const IniEntry* e = r.Get(sec, kAgeKeys[i]);
+    if (e == nullptr || e->value.empty()) continue;
+    auto seconds = ParseDuration(e->value);
+    if (!seconds) {
+      return r.Error(sec, kAgeKeys[i],
+                     "expected a duration such as 26h, 8d, 90m or 2w (0 turns the check off), "
+                     "got '" + ExcerptForMessage(e->value) + "'");
+    }
+    m->max_age_sec[i] = *seconds;
+  }
+  Status s = r.String(sec, "ping_url", &m->ping_url);
+  if (s.ok()) s = r.Int(sec, "ping_timeout", 1, 300, &m->ping_timeout_sec);
+  if (!s.ok()) return s;
+  if (!m->ping_url.empty() && m->ping_url.rfind("https://", 0) != 0 &&
+      m->ping_url.rfind("http://", 0) != 0) {
+    // The value is not quoted back: it may hold the check's secret token.
+    return r.Error(sec, "ping_url", "expected an http:// or https:// URL");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -482,6 +534,7 @@ Result<Config> LoadConfig(const std::string& path) {
   if (s.ok()) s = ReadSelection(r, &c);
   if (s.ok()) s = ReadBackup(r, &c.backup);
   if (s.ok()) s = ReadNotification(r, &c.notification);
+  if (s.ok()) s = ReadMonitoring(r, &c.monitoring);
   if (!s.ok()) return s;
   c.general.log_dir = AbsolutePath(c.general.log_dir);
   c.restore = c.database;

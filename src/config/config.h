@@ -62,6 +62,16 @@ struct NotificationConfig {
   std::string ca_file;  // empty: system store only
 };
 
+// [monitoring]: the metrics file, the freshness limits of --check, the heartbeat URL.
+inline constexpr char kDefaultMetricsFolder[] = "/var/lib/prometheus/node-exporter";
+struct MonitoringConfig {
+  std::string metrics_file;  // empty: no metrics file
+  // Per backup type (daily, weekly, monthly, in BackupType order); 0: not checked.
+  long long max_age_sec[3] = {26 * 3600, 8 * 86400, 32 * 86400};
+  std::string ping_url;  // empty: no pings; may hold a secret token, never logged
+  int ping_timeout_sec = 10;
+};
+
 struct Config {
   std::string path;  // the file it came from, for messages
   GeneralConfig general;
@@ -74,6 +84,7 @@ struct Config {
   NotificationConfig notification;
   // [restore]: falls back to [database] key by key.
   ConnectionConfig restore;
+  MonitoringConfig monitoring;
   std::vector<std::string> warnings;  // non-fatal findings (world-readable file, '%%' in a value)
 };
 

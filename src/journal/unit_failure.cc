@@ -100,6 +100,7 @@ void ReadJournalLines(UnitFailureInfo& info) {
     std::string pid = EntryField(j, "SYSLOG_PID");
     if (pid.empty()) pid = EntryField(j, "_PID");
     newest_first.push_back(FormatJournalLine(usec, identifier, pid, EntryField(j, "MESSAGE")));
+    if (info.check_summary.empty()) info.check_summary = EntryField(j, "BACKUP_CHECK_SUMMARY");
   }
   if (r < 0) {
     info.warnings.push_back(std::string("Cannot read the journal: ") + std::strerror(-r));

@@ -26,6 +26,8 @@ struct UnitFailureInfo {
   std::string invocation_id;   // 32 hex digits
   // The run's journal lines, oldest first, as "2026-11-27T00:00:03+0000 ident[pid]: message".
   std::vector<std::string> journal_lines;
+  // The newest BACKUP_CHECK_SUMMARY= of the run (what --check found stale); empty when none.
+  std::string check_summary;
   // What could not be found out, for the report ("Cannot read the journal: Permission denied").
   std::vector<std::string> warnings;
 

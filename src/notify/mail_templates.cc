@@ -263,10 +263,12 @@ MailMessage TestMail(const NotificationConfig& config, const std::string& enviro
 }
 
 MailMessage UnitFailureMail(const UnitFailureReport& report, const std::string& environment,
-                            const std::string& hostname, bool attach_logs) {
+                            const std::string& hostname, bool attach_logs,
+                            const std::string& headline) {
   MailMessage mail;
-  mail.subject =
-      std::string(kSubjectPrefix) + "FAILED unit " + report.unit + Where(hostname, environment);
+  mail.subject = std::string(kSubjectPrefix) +
+                 (headline.empty() ? "FAILED unit " + report.unit : headline) +
+                 Where(hostname, environment);
   Fields fields;
   fields.Add("Environment", environment);
   fields.Add("Host", hostname);

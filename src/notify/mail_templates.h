@@ -69,9 +69,11 @@ MailMessage TestMail(const NotificationConfig& config, const std::string& enviro
 
 // "[mysql-backup] FAILED unit mysql-backup@daily.service on db1 (production)"; body with the
 // unit's result, exit code and status, the invocation id and its journal lines. Attaches the log
-// file like FailureMail.
+// file like FailureMail. A `headline` (what the failed run said was wrong: "daily backups of shop
+// are 3 days old", from --check's BACKUP_CHECK_SUMMARY=) replaces "FAILED unit ..." in the subject.
 MailMessage UnitFailureMail(const UnitFailureReport& report, const std::string& environment,
-                            const std::string& hostname, bool attach_logs);
+                            const std::string& hostname, bool attach_logs,
+                            const std::string& headline = "");
 
 // "12.3 MiB (12897412 bytes)"; "512 bytes" below 1 KiB.
 std::string FormatSize(uint64_t bytes);

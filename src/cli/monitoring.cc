@@ -1,0 +1,182 @@
+#include "cli/monitoring.h"
+
+#include <sys/statvfs.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/output.h"
+#include "monitor/freshness.h"
+#include "monitor/metrics_file.h"
+#include "monitor/ping.h"
+#include "monitor/state_file.h"
+#include "storage/backup_dir.h"
+#include "util/file_util.h"
+
+namespace mysql_backup {
+
+namespace {
+
+// The state-file jobs a run of this action updates; empty for actions that are not jobs
+// (--list, --restore, mails, --check).
+std::vector<std::string> JobsOf(const Options& options) {
+  switch (options.action) {
+    case Action::kBackup:
+      if (options.backup_type == "all") return {"daily", "weekly", "monthly"};
+      return {options.backup_type};
+    case Action::kCleanup:
+      if (options.dry_run) return {};
+      return {"cleanup"};
+    case Action::kVerify:
+      return {"verify"};
+    case Action::kRestoreTest:
+      return {"restore-test"};
+    default:
+      return {};
+  }
+}
+
+void SendPing(const RunContext& ctx, const std::string& suffix, const std::string& body) {
+  const MonitoringConfig& m = ctx.config.monitoring;
+  Status s = monitor::Ping(monitor::PingUrl(m.ping_url, suffix), body, m.ping_timeout_sec);
+  if (!s.ok()) {
+    ctx.logger.Warning("Heartbeat ping" + (suffix.empty() ? "" : " '/" + suffix + "'") + " to " +
+                       monitor::RedactUrl(m.ping_url) + " failed, ignoring: " + s.ToString());
+  }
+}
+
+// Rewrites the metrics file from what is on disk, the state file and `overlay` (this run's jobs,
+// which count even when the state file could not be written).
+void RefreshMetrics(const RunContext& ctx, const monitor::MonitorState& overlay) {
+  const std::string& path = ctx.config.monitoring.metrics_file;
+  monitor::MetricsSnapshot snapshot;
+  snapshot.config = AbsolutePath(ctx.config.path);
+  snapshot.database = ctx.config.database_name;
+  auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
+  if (dir.ok()) {
+    auto backups = dir->ListBackups();
+    if (backups.ok()) {
+      snapshot.backups = std::move(*backups);
+    } else {
+      ctx.logger.Warning("Metrics file: cannot list the backups, ignoring: " +
+                         backups.status().ToString());
+    }
+    struct statvfs fs;
+    if (fstatvfs(dir->root().get(), &fs) == 0) {
+      snapshot.backup_dir_free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+    }
+  }
+  auto folder = OpenTopDirectory(DirName(path));
+  if (folder.ok()) {
+    auto state = monitor::ReadState(*folder, monitor::StateFileName(BaseName(path)));
+    if (state.ok()) snapshot.state = std::move(*state);
+  }
+  for (const auto& [job, value] : overlay) snapshot.state[job] = value;
+  Status s = monitor::WriteMetricsFile(path, monitor::FormatMetrics(snapshot));
+  if (!s.ok()) {
+    ctx.logger.Warning("Cannot write the metrics file, ignoring: " + s.ToString() +
+                       "; check [monitoring] metrics_file in '" + ctx.config.path + "'");
+  }
+}
+
+// Whether a backup of `type` started at or after `since` is on disk: how a run of several types
+// tells which of them succeeded without the action reporting it.
+bool HasBackupSince(const std::vector<BackupFile>& backups, const std::string& type,
+                    std::time_t since) {
+  for (const auto& b : backups) {
+    if (BackupTypeName(b.name.type) == type && b.name.created >= since) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+MonitoredRun BeginMonitoredRun(const RunContext& ctx) {
+  MonitoredRun run{std::time(nullptr), std::chrono::steady_clock::now()};
+  if (ctx.options.action == Action::kBackup && !ctx.config.monitoring.ping_url.empty()) {
+    SendPing(ctx, "start", "");
+  }
+  return run;
+}
+
+void EndMonitoredRun(const RunContext& ctx, const MonitoredRun& run, const Status& result) {
+  const MonitoringConfig& m = ctx.config.monitoring;
+  if (ctx.options.action == Action::kBackup && !m.ping_url.empty()) {
+    std::string body = ResultLines();
+    if (!result.ok()) body += result.ToString() + "\n";
+    SendPing(ctx, result.ok() ? "" : std::to_string(result.exit_code()), body);
+  }
+  std::vector<std::string> jobs = JobsOf(ctx.options);
+  if (m.metrics_file.empty() || jobs.empty()) return;
+
+  double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                  run.start_clock).count();
+  std::vector<BackupFile> backups;
+  auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
+  if (dir.ok() && ctx.options.action == Action::kBackup) {
+    auto listed = dir->ListBackups();
+    if (listed.ok()) backups = std::move(*listed);
+  }
+  if (ctx.options.action == Action::kBackup && ctx.options.cleanup_after_backup) {
+    jobs.push_back("cleanup");
+  }
+  auto folder = OpenTopDirectory(DirName(m.metrics_file));
+  const std::string state_name = monitor::StateFileName(BaseName(m.metrics_file));
+  monitor::MonitorState overlay;
+  for (const auto& job : jobs) {
+    monitor::JobState s;
+    s.last_attempt = run.started;
+    s.last_duration_sec = duration;
+    s.last_exit_code = result.exit_code();
+    if (ctx.options.action == Action::kBackup && job != "cleanup") {
+      // The run's status is its first failure: a type whose backup is on disk succeeded.
+      if (HasBackupSince(backups, job, run.started)) s.last_exit_code = 0;
+    }
+    if (s.last_exit_code == 0) s.last_success = run.started;
+    overlay[job] = s;
+    Status r = folder.ok() ? monitor::RecordJob(*folder, state_name, job, s) : folder.status();
+    if (!r.ok()) {
+      ctx.logger.Warning("Cannot record the " + job + " run for the metrics, ignoring: " +
+                         r.ToString());
+    }
+  }
+  RefreshMetrics(ctx, overlay);
+}
+
+int RunCheckAction(const RunContext& ctx) {
+  const MonitoringConfig& m = ctx.config.monitoring;
+  auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
+  auto backups = dir.ok() ? dir->ListBackups() : Result<std::vector<BackupFile>>(dir.status());
+  if (!backups.ok()) {
+    std::string line = "UNKNOWN: cannot read the backups: " + backups.status().ToString();
+    PrintResultLine(line);
+    ctx.logger.Log(Priority::kError, line, {{"BACKUP_CHECK_SUMMARY", line}});
+    return kCheckUnknown;
+  }
+  auto verdicts = monitor::CheckFreshness(*backups, {ctx.config.database_name}, m.max_age_sec,
+                                          std::time(nullptr));
+  int code = monitor::FreshnessExitCode(verdicts);
+  std::string summary = monitor::StaleSummary(verdicts);
+  // The first line is the summary, as monitoring plugins show it.
+  std::string head = code == 0 ? "OK: " + std::to_string(verdicts.size()) +
+                                     " backup series fresh in '" + dir->path() + "'"
+                               : "CRITICAL: " + summary;
+  PrintResultLine(head);
+  for (const auto& v : verdicts) {
+    std::string line = monitor::VerdictLine(v);
+    PrintResultLine(line);
+    ctx.logger.Info(line, {{"BACKUP_CHECKED_DATABASE", v.database},
+                           {"BACKUP_CHECKED_TYPE", std::string(BackupTypeName(v.type))}});
+  }
+  if (code != 0) {
+    // The notify unit (OnFailure=) takes its mail subject from this field.
+    ctx.logger.Log(Priority::kError, head, {{"BACKUP_CHECK_SUMMARY", summary}});
+  } else {
+    ctx.logger.Info(head);
+  }
+  if (!m.metrics_file.empty()) RefreshMetrics(ctx, {});
+  return code;
+}
+
+}  // namespace mysql_backup
