@@ -2,7 +2,11 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
+#include <ctime>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -154,7 +158,26 @@ int RunCheckAction(const RunContext& ctx) {
     ctx.logger.Log(Priority::kError, line, {{"BACKUP_CHECK_SUMMARY", line}});
     return kCheckUnknown;
   }
-  auto verdicts = monitor::CheckFreshness(*backups, {ctx.config.database_name}, m.max_age_sec,
+  // Every configured name must have fresh backups (a listed database without any is
+  // CRITICAL); with databases = *, the series on disk.
+  std::vector<std::string> expected = ctx.config.selection.mode == DatabaseSelection::Mode::kList
+                                          ? ctx.config.selection.names
+                                          : std::vector<std::string>{ctx.config.database_name};
+  std::vector<BackupFile> series = *backups;
+  if (ctx.config.selection.mode == DatabaseSelection::Mode::kAll) {
+    // A database dropped from the server keeps its newest backups, which only grow older: it is
+    // not stale, it is retired. Only the databases of each type's newest run are checked.
+    std::map<BackupType, std::time_t> newest_run;
+    for (const auto& b : series) newest_run[b.name.type] = std::max(newest_run[b.name.type], b.name.created);
+    std::set<std::pair<BackupType, std::string>> current;
+    for (const auto& b : series) {
+      if (b.name.created == newest_run[b.name.type]) current.insert({b.name.type, b.name.database});
+    }
+    std::erase_if(series, [&](const BackupFile& b) {
+      return b.name.kind == BackupKind::kDatabase && !current.count({b.name.type, b.name.database});
+    });
+  }
+  auto verdicts = monitor::CheckFreshness(series, expected, m.max_age_sec,
                                           std::time(nullptr));
   int code = monitor::FreshnessExitCode(verdicts);
   std::string summary = monitor::StaleSummary(verdicts);

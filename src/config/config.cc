@@ -460,6 +460,7 @@ Status ReadSelection(const ConfigReader& r, Config* c) {
   }
   c->accounts = sel.mode == DatabaseSelection::Mode::kAll;
   return r.Bool(sec, "accounts", &c->accounts);
+}
 
 // "26h", "8d", "90m", "3600s", "2w", or "0" (off), in seconds.
 std::optional<long long> ParseDuration(const std::string& v) {

@@ -27,7 +27,10 @@ std::vector<SeriesVerdict> CheckFreshness(const std::vector<BackupFile>& backups
     for (BackupType type : kAllBackupTypes) slot(database, type);
   }
   for (const auto& b : backups) {
-    SeriesVerdict* v = slot(b.name.database, b.name.type);
+    // The accounts file of whole-server runs is a series of its own.
+    SeriesVerdict* v = slot(
+        b.name.kind == BackupKind::kAccounts ? std::string("(accounts)") : b.name.database,
+        b.name.type);
     if (v == nullptr || !b.has_checksum) continue;
     long long age = std::max<long long>(0, static_cast<long long>(now - b.name.created));
     if (v->path.empty() || age < v->age_sec) {

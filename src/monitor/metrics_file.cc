@@ -76,7 +76,9 @@ std::string FormatMetrics(const MetricsSnapshot& snapshot) {
     }
   }
   for (const auto& b : snapshot.backups) {
-    SeriesOnDisk& s = series[{b.name.database, std::string(BackupTypeName(b.name.type))}];
+    std::string database =
+        b.name.kind == BackupKind::kAccounts ? std::string("(accounts)") : b.name.database;
+    SeriesOnDisk& s = series[{database, std::string(BackupTypeName(b.name.type))}];
     ++s.count;
     if (s.count == 1 || b.name.created > s.newest) {
       s.newest = b.name.created;
