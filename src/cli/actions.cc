@@ -6,6 +6,7 @@
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
 #include "cli/notify_failure_action.h"
+#include "cli/offsite_action.h"
 #include "cli/restore_action.h"
 #include "journal/message_ids.h"
 
@@ -16,13 +17,14 @@ namespace {
 constexpr ActionSpec kActions[] = {
     {Action::kBackup, nullptr, true, &RunBackupAction},
     {Action::kCleanup, "cleanup", false, &RunCleanupAction},
-    {Action::kList, "list", false, &RunListAction},
-    {Action::kVerify, "verify", false, &RunVerifyAction},
+    {Action::kList, "list", false, &RunListActionOrRemote},
+    {Action::kVerify, "verify", false, &RunVerifyActionOrRemote},
     {Action::kRestore, "restore", false, &RunRestoreAction},
     {Action::kRestoreTest, "restore-test", false, &RunRestoreTestAction, kMessageRestoreTestFailed},
     {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
     {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
     {Action::kDaemon, "daemon", false, &RunDaemonAction},
+    {Action::kUpload, "upload", false, &RunUploadAction},
 };
 
 }  // namespace

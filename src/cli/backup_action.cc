@@ -14,6 +14,7 @@
 #include "dump/verify.h"
 #include "cli/backup_report.h"
 #include "cli/cleanup_action.h"
+#include "cli/offsite_action.h"
 #include "storage/atomic_file.h"
 #include "storage/backup_dir.h"
 #include "storage/lock.h"
@@ -232,6 +233,9 @@ Status RunBackupAction(const RunContext& ctx) {
     ReportBackupSuccess(ctx, *outcome);
     just_made.insert(outcome->path);
   }
+  // Offsite copies of what this run made; a failure is exit 76, the local backups stay.
+  Status offsite = CopyToTargets(ctx, std::vector<std::string>(just_made.begin(), just_made.end()));
+  if (first_failure.ok()) first_failure = offsite;
   if (ctx.options.cleanup_after_backup) {
     ctx.logger.SetCommonField("BACKUP_TYPE", "cleanup");
     Status c = RunCleanupLocked(ctx, *dir, just_made);

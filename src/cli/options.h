@@ -20,6 +20,7 @@ enum class Action {
   kTestNotification,
   kNotifyFailure,
   kDaemon,
+  kUpload,
   kVersion,
   kHelp,
 };
@@ -35,6 +36,7 @@ struct Options {
   std::string target_database;
   bool force = false;
   std::string unit;  // --notify-failure UNIT
+  std::string target;  // --target NAME: an offsite target ([target NAME])
 };
 
 // Errors: kUsage, with a message saying what is wrong and pointing at --help.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/target_config.h"
 #include "util/status.h"
 
 namespace mysql_backup {
@@ -69,6 +70,7 @@ struct Config {
   NotificationConfig notification;
   // [restore]: falls back to [database] key by key.
   ConnectionConfig restore;
+  std::vector<TargetConfig> targets;  // [target NAME] sections, in file order
   std::vector<std::string> warnings;  // non-fatal findings (world-readable file, '%%' in a value)
 };
 
