@@ -14,6 +14,8 @@ packages=(
   age
   # the monitoring tests: promtool (Prometheus' metrics checker) and a real node_exporter
   prometheus prometheus-node-exporter
+  # offsite tests: an independent S3 client, and sshd for the SFTP target
+  s3cmd openssh-server openssh-client
   # packaging
   debhelper dpkg-dev fakeroot lintian
 )
@@ -32,8 +34,19 @@ install_cctv_age() {
   npm install --no-save --silent --prefix "$cache" cctv-age@0.2.0 >/dev/null ||
     echo "install-deps: could not fetch cctv-age; age_cctv_test will try again" >&2
 }
+# The signature-checking S3 server for the offsite tests (npm @20minutes/s3rver 4.x), in the
+# same cache; tests/support/s3_server.cc looks there.
+install_s3rver() {
+  command -v npm >/dev/null || return 0
+  local cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/mysql-backup-tests
+  [ -f "$cache/node_modules/@20minutes/s3rver/package.json" ] && return 0
+  echo "install-deps: fetching the S3 test server (npm @20minutes/s3rver) into $cache"
+  npm install --no-save --silent --prefix "$cache" @20minutes/s3rver@4 >/dev/null ||
+    echo "install-deps: could not fetch @20minutes/s3rver; the S3 tests will try again" >&2
+}
 if [ "${1:-}" != "--runtime-only" ]; then
   install_cctv_age
+  install_s3rver
 fi
 
 missing=()

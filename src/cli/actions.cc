@@ -6,6 +6,7 @@
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
 #include "cli/notify_failure_action.h"
+#include "cli/offsite_action.h"
 #include "cli/restore_action.h"
 #include "journal/message_ids.h"
 
@@ -16,8 +17,8 @@ namespace {
 constexpr ActionSpec kActions[] = {
     {Action::kBackup, nullptr, true, &RunBackupAction},
     {Action::kCleanup, "cleanup", false, &RunCleanupAction},
-    {Action::kList, "list", false, &RunListAction},
-    {Action::kVerify, "verify", false, &RunVerifyAction},
+    {Action::kList, "list", false, &RunListActionOrRemote},
+    {Action::kVerify, "verify", false, &RunVerifyActionOrRemote},
     {Action::kRestore, "restore", false, &RunRestoreAction},
     {Action::kRestoreTest, "restore-test", false, &RunRestoreTestAction, kMessageRestoreTestFailed},
     {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
@@ -26,6 +27,7 @@ constexpr ActionSpec kActions[] = {
     // Not run through this table: main.cc calls RunCheckAction, whose exit status is not a
     // Status (monitoring-plugin convention).
     {Action::kCheck, "check", true, nullptr},
+    {Action::kUpload, "upload", false, &RunUploadAction},
 };
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "notify/mail_message.h"
 #include "sql/binlog_position.h"
 #include "sql/dump_scanner.h"
+#include "cli/offsite_action.h"
 #include "storage/atomic_file.h"
 #include "storage/lock.h"
 #include "util/file_util.h"
@@ -563,6 +564,7 @@ Status RunBackupAction(const RunContext& ctx) {
   }
   Status first_failure;
   std::set<std::string> just_made;  // never deleted by the cleanup that follows
+  std::vector<std::string> to_copy;  // offsite, in the order made, each run's manifest last
   auto fail = [&](BackupType type, Status s) {
     ctx.logger.SetCommonField("BACKUP_TYPE", std::string(BackupTypeName(type)));
     ReportBackupFailure(ctx, type, s);
@@ -612,8 +614,14 @@ Status RunBackupAction(const RunContext& ctx) {
     ctx.logger.Info("Starting " + std::string(BackupTypeName(type)) + " backup of " + what);
     RunOutcome run;
     Status r = TakeRunLocked(ctx, *dir, type, &run);
-    for (const auto& f : run.files) just_made.insert(f.path);
-    if (!run.manifest_path.empty()) just_made.insert(run.manifest_path);
+    for (const auto& f : run.files) {
+      just_made.insert(f.path);
+      to_copy.push_back(f.path);
+    }
+    if (!run.manifest_path.empty()) {
+      just_made.insert(run.manifest_path);
+      to_copy.push_back(run.manifest_path);  // last: a run is complete remotely once it is there
+    }
     if (sel.mode != DatabaseSelection::Mode::kSingle && !run.manifest_path.empty()) {
       ReportRunSummary(ctx, run, r);
     }
@@ -623,6 +631,9 @@ Status RunBackupAction(const RunContext& ctx) {
       fail(type, Status(r).AddContext(Capitalized(BackupTypeName(type)) + verb));
     }
   }
+  // Offsite copies of what this run made; a failure is exit 76, the local backups stay.
+  Status offsite = CopyToTargets(ctx, to_copy);
+  if (first_failure.ok()) first_failure = offsite;
   if (ctx.options.cleanup_after_backup) {
     ctx.logger.SetCommonField("BACKUP_TYPE", "cleanup");
     Status c = RunCleanupLocked(ctx, *dir, just_made);

@@ -50,6 +50,10 @@ constexpr OptionSpec kOptions[] = {
      "2 CRITICAL, 3 UNKNOWN)"},
     {"--daemon", 0, Arg::kNone, nullptr,
      "run in the foreground and schedule backups like the old tool (hosts without systemd)"},
+    {"--upload", 0, Arg::kMany, "FILE...",
+     "copy backups to the offsite targets (no FILE: every backup a target lacks)"},
+    {"--target", 0, Arg::kRequired, "NAME",
+     "with --upload, --list, --verify: only the offsite target [target NAME]"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -112,7 +116,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   std::vector<std::string> actions;  // the action flags seen, to reject two at once
   bool have_databases = false, have_accounts = false;
   bool verify = false, restore_test = false, have_target = false, have_force = false,
-       have_dry_run = false, have_json = false;
+       have_dry_run = false, have_json = false, have_remote = false;
   std::string restore_file;
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -215,6 +219,12 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       actions.push_back(name);
     } else if (name == "--check") {
       actions.push_back(name);
+    } else if (name == "--upload") {
+      actions.push_back(name);
+      o.files.insert(o.files.end(), values.begin(), values.end());
+    } else if (name == "--target") {
+      o.target = values[0];
+      have_remote = true;
     } else if (name == "--version") {
       actions.push_back(name);
     } else if (name == "--help") {
@@ -244,7 +254,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (actions.empty()) {
     return UsageError(
         "no action given: use --backup-type, --cleanup, --list, --verify, --restore, "
-        "--restore-test, --check, --test-notification, --notify-failure or --daemon");
+        "--restore-test, --check, --upload, --test-notification, --notify-failure or --daemon");
   }
   if (actions.size() > 1) {
     return UsageError("one action per run: '" + actions[0] + "' and '" + actions[1] +
@@ -261,6 +271,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--notify-failure") o.action = Action::kNotifyFailure;
   if (a == "--daemon") o.action = Action::kDaemon;
   if (a == "--check") o.action = Action::kCheck;
+  if (a == "--upload") o.action = Action::kUpload;
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");
@@ -292,6 +303,11 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     }
     o.files = {restore_file};
   }
+  if (have_remote && o.action != Action::kUpload && o.action != Action::kList &&
+      o.action != Action::kVerify) {
+    return UsageError("--target goes with --upload, --list or --verify");
+  }
+  if (have_remote && o.target.empty()) return UsageError("--target needs a NAME");
   if (restore_test && o.files.size() > 1) return UsageError("--restore-test takes one FILE");
   (void)verify;
   return o;
@@ -330,7 +346,8 @@ std::string UsageText() {
       "\n"
       "Exit status: 0 done, 64 usage, 65 integrity, 69 database unreachable or login refused,\n"
       "70 dump failed, 74 storage, 75 notification failed or lock held too long,\n"
-      "78 configuration. --check alone: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+      "76 a copy to an offsite target failed (the local backup is kept), 78 configuration.\n"
+      "--check alone: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
       "See mysql-backup(8).\n";
   return out;
 }

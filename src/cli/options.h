@@ -21,6 +21,7 @@ enum class Action {
   kNotifyFailure,
   kDaemon,
   kCheck,
+  kUpload,
   kVersion,
   kHelp,
 };
@@ -40,6 +41,7 @@ struct Options {
   std::vector<std::string> restore_databases;  // --databases a,b (empty: every one of the run)
   bool restore_accounts = false;               // --accounts
   std::string unit;  // --notify-failure UNIT
+  std::string target;  // --target NAME: an offsite target ([target NAME])
 };
 
 // Errors: kUsage, with a message saying what is wrong and pointing at --help.

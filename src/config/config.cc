@@ -522,6 +522,13 @@ Result<Config> LoadConfig(const std::string& path) {
   }
   auto sections = ParseIni(*text, path);
   if (!sections.ok()) return sections.status();
+  // [target NAME] sections have their own reader (config/target_config.cc).
+  std::vector<IniSection> target_sections;
+  std::erase_if(*sections, [&](IniSection& section) {
+    if (!IsTargetSection(section.name)) return false;
+    target_sections.push_back(std::move(section));
+    return true;
+  });
   ConfigReader r(path, std::move(*sections));
   Status s = r.CheckKnown(KnownKeys());
   if (s.ok()) s = r.CheckControlCharacters(MultiLineKeys());
@@ -536,6 +543,10 @@ Result<Config> LoadConfig(const std::string& path) {
   if (s.ok()) s = ReadBackup(r, &c.backup);
   if (s.ok()) s = ReadNotification(r, &c.notification);
   if (s.ok()) s = ReadMonitoring(r, &c.monitoring);
+  if (s.ok()) {
+    s = ReadTargets(target_sections, path, c.backup.daily_retention, c.backup.weekly_retention,
+                    c.backup.monthly_retention, &c.targets, &c.warnings);
+  }
   if (!s.ok()) return s;
   c.general.log_dir = AbsolutePath(c.general.log_dir);
   c.restore = c.database;

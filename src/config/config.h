@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/database_selection.h"
+#include "config/target_config.h"
 #include "util/status.h"
 
 namespace mysql_backup {
@@ -85,6 +86,7 @@ struct Config {
   // [restore]: falls back to [database] key by key.
   ConnectionConfig restore;
   MonitoringConfig monitoring;
+  std::vector<TargetConfig> targets;  // [target NAME] sections, in file order
   std::vector<std::string> warnings;  // non-fatal findings (world-readable file, '%%' in a value)
 };
 

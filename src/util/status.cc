@@ -15,6 +15,7 @@ int ExitCodeFor(ErrorKind kind) {
     case ErrorKind::kNotification: return 75;
     case ErrorKind::kLockTimeout: return 75;
     case ErrorKind::kConfiguration: return 78;
+    case ErrorKind::kOffsite: return 76;
   }
   return 70;
 }
@@ -30,6 +31,7 @@ std::string_view ErrorKindName(ErrorKind kind) {
     case ErrorKind::kNotification: return "notification";
     case ErrorKind::kLockTimeout: return "lock";
     case ErrorKind::kConfiguration: return "configuration";
+    case ErrorKind::kOffsite: return "offsite";
   }
   return "process";
 }

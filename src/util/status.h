@@ -25,6 +25,7 @@ enum class ErrorKind {
   kNotification,   // 75: mail could not be sent
   kLockTimeout,    // 75: another run held the lock too long
   kConfiguration,  // 78: config file, section, key
+  kOffsite,        // 76: the local backup is fine, a copy to an offsite target failed
 };
 
 // The sysexits value for `kind`; the single source of truth for exit codes.

@@ -1,0 +1,85 @@
+#include "support/s3_server.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "support/command.h"
+#include "support/smtp_server.h"
+#include "util/unique_fd.h"
+
+namespace mysql_backup::testing {
+namespace {
+
+constexpr char kPackage[] = "@20minutes/s3rver@4";
+
+Status TestError(std::string message) { return Status(ErrorKind::kProcess, std::move(message)); }
+
+std::string CacheDir() {
+  const char* xdg = getenv("XDG_CACHE_HOME");
+  const char* home = getenv("HOME");
+  std::string base = xdg != nullptr && *xdg != '\0'
+                         ? xdg
+                         : std::string(home != nullptr ? home : "/tmp") + "/.cache";
+  return base + "/mysql-backup-tests";
+}
+
+}  // namespace
+
+Result<std::string> S3Server::PackageDir() {
+  if (const char* dir = getenv("S3RVER_DIR"); dir != nullptr && *dir != '\0') return std::string(dir);
+  std::string dir = CacheDir() + "/node_modules/@20minutes/s3rver";
+  if (access((dir + "/package.json").c_str(), R_OK) == 0) return dir;
+  Result<CommandResult> npm = RunCommand({"npm", "--version"});
+  if (!npm.ok() || !npm->ok()) {
+    return TestError("npm is not installed, so @20minutes/s3rver cannot be fetched; install npm "
+                     "and run scripts/install-deps.sh");
+  }
+  Result<CommandResult> install =
+      RunCommand({"npm", "install", "--no-save", "--silent", "--prefix", CacheDir(), kPackage});
+  if (!install.ok()) return install.status();
+  if (!install->ok() || access((dir + "/package.json").c_str(), R_OK) != 0) {
+    return TestError("npm install " + std::string(kPackage) + " failed: " + install->Describe());
+  }
+  return dir;
+}
+
+Result<std::unique_ptr<S3Server>> S3Server::Start(const std::string& data_dir,
+                                                  const std::vector<std::string>& buckets) {
+  auto package = PackageDir();
+  if (!package.ok()) return package.status();
+  std::vector<std::string> argv = {"node", SupportDir() + "/s3_server.js", *package, data_dir,
+                                   kS3AccessKey, kS3SecretKey};
+  argv.insert(argv.end(), buckets.begin(), buckets.end());
+
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return ErrnoError(ErrorKind::kProcess, "create", "pipe");
+  UniqueFd read_end(pipe_fds[0]);
+  UniqueFd write_end(pipe_fds[1]);
+  std::unique_ptr<S3Server> server(new S3Server());
+  Result<ChildProcess> child = ChildProcess::Spawn(ChildSpec{argv, {{1, write_end.get()}}});
+  if (!child.ok()) return child.status();
+  server->child_ = std::move(*child);
+  write_end.Reset();
+
+  std::string output;
+  while (output.find('\n') == std::string::npos) {
+    pollfd pfd{read_end.get(), POLLIN, 0};
+    int r = poll(&pfd, 1, 60'000);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return TestError("S3 test server did not report READY within 60 s");
+    char buffer[256];
+    ssize_t n = read(read_end.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return TestError("S3 test server exited before it was ready (see its stderr)");
+    output.append(buffer, static_cast<size_t>(n));
+  }
+  if (output.rfind("READY ", 0) != 0) return TestError("S3 test server said '" + output + "'");
+  server->port_ = std::atoi(output.c_str() + 6);
+  if (server->port_ <= 0) return TestError("S3 test server reported no port: " + output);
+  return server;
+}
+
+}  // namespace mysql_backup::testing

@@ -1,0 +1,26 @@
+// A signature-checking S3 server for the offsite tests: @20minutes/s3rver 4.x on 127.0.0.1 on a
+// free port, path-style only, with one access key of our own (the package's built-in
+// S3RVER/S3RVER pair is revoked so only our secret signs). Prints "READY <port>" when listening.
+// Usage: node s3_server.js PACKAGE_DIR DATA_DIR ACCESS_KEY SECRET_KEY BUCKET...
+'use strict';
+const [pkg, dir, access, secret, ...buckets] = process.argv.slice(2);
+const S3rver = require(pkg);
+const { DUMMY_ACCOUNT } = require(pkg + '/lib/models/account');
+DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
+DUMMY_ACCOUNT.createKeyPair(access, secret);
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: 0,
+  silent: true,
+  directory: dir,
+  vhostBuckets: false,
+  allowMismatchedSignatures: false,
+  configureBuckets: buckets.map((name) => ({ name })),
+});
+server.run().then((address) => {
+  process.stdout.write('READY ' + address.port + '\n');
+}, (err) => {
+  process.stderr.write('s3_server.js: ' + err.stack + '\n');
+  process.exit(1);
+});
+process.on('SIGTERM', () => process.exit(0));
