@@ -9,18 +9,12 @@
 #include "codec/age_encryptor.h"
 #include "codec/age_header.h"
 #include "codec/age_stream.h"
+#include "support/string_sink.h"
 
 namespace mysql_backup {
 namespace {
 
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    out.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string out;
-};
+using ::mysql_backup::testing::StringSink;
 
 std::span<const uint8_t> Bytes(const std::string& s) {
   return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size());
@@ -48,7 +42,7 @@ std::string Encrypt(const std::string& plain, const std::vector<age::X25519Recip
     EXPECT_TRUE((*enc)->Write(Bytes(plain.substr(pos, step))).ok());
   }
   EXPECT_TRUE((*enc)->Finish().ok());
-  return sink.out;
+  return sink.text;
 }
 
 struct Decrypted {
@@ -66,7 +60,7 @@ Decrypted Decrypt(const std::string& file, const std::vector<age::X25519Identity
     s = dec.Write(Bytes(file.substr(pos, step)));
   }
   if (s.ok()) s = dec.Finish();
-  return {s, dec.failure(), sink.out};
+  return {s, dec.failure(), sink.text};
 }
 
 size_t HeaderSize(const std::string& file) { return file.find("\n---") + 49; }

@@ -13,6 +13,7 @@
 #include "support/command.h"
 #include "support/temp_dir.h"
 #include "util/file_util.h"
+#include "support/string_sink.h"
 
 namespace mysql_backup {
 namespace {
@@ -21,14 +22,7 @@ using testing::CommandResult;
 using testing::RunCommand;
 using testing::TempDir;
 
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    out.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string out;
-};
+using ::mysql_backup::testing::StringSink;
 
 std::span<const uint8_t> Bytes(const std::string& s) {
   return std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size());
@@ -71,7 +65,7 @@ class AgeInteropTest : public ::testing::Test {
     EXPECT_TRUE(enc.ok());
     EXPECT_TRUE((*enc)->Write(Bytes(plain)).ok());
     EXPECT_TRUE((*enc)->Finish().ok());
-    return sink.out;
+    return sink.text;
   }
 
   Status Decrypt(const std::string& file, const std::vector<age::X25519Identity>& ids,
@@ -80,7 +74,7 @@ class AgeInteropTest : public ::testing::Test {
     AgeDecryptor dec(ids, &sink, "file.age");
     Status s = dec.Write(Bytes(file));
     if (s.ok()) s = dec.Finish();
-    *plain = sink.out;
+    *plain = sink.text;
     return s;
   }
 

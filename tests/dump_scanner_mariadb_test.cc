@@ -28,6 +28,7 @@
 #include "util/file_util.h"
 #include "util/status.h"
 #include "util/unique_fd.h"
+#include "support/string_sink.h"
 
 namespace mysql_backup {
 namespace {
@@ -222,14 +223,7 @@ class Server {
   bool skip_ = false;
 };
 
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    text.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string text;
-};
+using ::mysql_backup::testing::StringSink;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -132,6 +132,12 @@ class OffsiteS3Test : public ::testing::Test {
   std::string outputs_;
 };
 
+// "manifest-daily-<stamp>.json" of the run that made the backup `name`.
+std::string ManifestNameOf(const std::string& name) {
+  std::string stamp = name.substr(name.rfind('-') + 1, 16);
+  return "manifest-daily-" + stamp + ".json";
+}
+
 std::unique_ptr<MariaDbServer> OffsiteS3Test::server_;
 Status OffsiteS3Test::start_;
 
@@ -143,7 +149,11 @@ TEST_F(OffsiteS3Test, BackupIsCopiedInPartsVerifiedListedAndReadsBackWithS3cmd) 
   ASSERT_FALSE(local.empty());
   ASSERT_GT(fs::file_size(local), 2u * 16 * 1024) << "the backup must span more than two parts";
   std::string name = fs::path(local).filename();
-  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256"}));
+  // The backup and its .sha256, then the run's manifest and its .sha256.
+  std::string manifest = ManifestNameOf(name);
+  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256",
+                                                 "daily/" + manifest,
+                                                 "daily/" + manifest + ".sha256"}));
 
   CliResult list = Run({"-c", config, "--list", "--target", "offsite1", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
@@ -236,6 +246,8 @@ TEST_F(OffsiteS3Test, RemoteRetentionDeletesOnlyCompleteCopiesOfOursUnderThePref
   EXPECT_EQ(RemoteKeys(), (std::set<std::string>{
                               "daily/" + name,
                               "daily/" + name + ".sha256",
+                              "daily/" + ManifestNameOf(name),
+                              "daily/" + ManifestNameOf(name) + ".sha256",
                               "daily/awkward-daily-20200105T000000Z.sql.gz",
                               "daily/awkward-daily-20200105T000000Z.sql.gz.sha256",
                               "daily/awkward-daily-20200101T000000Z.sql.gz",

@@ -249,6 +249,26 @@ grep -q "status=9/KILL" "$root/tmp/notify.txt" ||
   fail "the notify unit's journal lacks the failed run's journal lines"
 [[ $(in_machine systemctl show -P Result "$notify_unit") == success ]] || fail "$notify_unit did not succeed"
 
+step "the check timer and a stale backup reported through the notify unit"
+in_machine systemctl enable --now mysql-backup-check.timer
+in_machine systemctl list-timers --all --no-pager mysql-backup-check.timer | grep -q mysql-backup-check.timer ||
+  fail "mysql-backup-check.timer is not listed after enable --now"
+# The daily backup above was killed: there is no fresh daily backup of shop.
+if in_machine systemctl start mysql-backup@check.service 2>/dev/null; then
+  fail "mysql-backup@check succeeded without a daily backup"
+fi
+[[ $(in_machine systemctl show -P ExecMainStatus mysql-backup@check.service) == 2 ]] ||
+  fail "a missing daily backup does not make --check exit 2 (CRITICAL)"
+check_report=""
+for ((i = 0; i < 60; i++)); do
+  check_report=$(in_machine journalctl -o json --no-pager FAILED_UNIT=mysql-backup@check.service | jq -r -s 'last | .FAILED_EXIT_STATUS // empty')
+  [[ -n $check_report ]] && break
+  sleep 0.5
+done
+[[ $check_report == 2 ]] || fail "the notify unit did not report mysql-backup@check (got '$check_report')"
+in_machine journalctl -u mysql-backup@check.service --no-pager -o cat | grep -q "CRITICAL" ||
+  fail "the check unit's journal does not say CRITICAL"
+
 echo
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"

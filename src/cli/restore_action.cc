@@ -11,6 +11,7 @@
 #include "cli/server_restore.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
+#include "mysql/server_catalog.h"
 #include "mysql/sql_client.h"
 #include "storage/backup_name.h"
 #include "util/file_util.h"
@@ -33,14 +34,6 @@ std::function<void(uint64_t, uint64_t)> TerminalProgress() {
     if (read >= total) std::printf("\n");
     std::fflush(stdout);
   };
-}
-
-Result<long long> CountTables(const ConnectionConfig& conn, const std::string& database) {
-  auto rows = QuerySql(conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                                 QuoteString(database));
-  if (!rows.ok()) return rows.status();
-  if (rows->empty() || rows->front().empty()) return 0LL;
-  return std::atoll(rows->front().front().c_str());
 }
 
 }  // namespace

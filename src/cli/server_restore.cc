@@ -12,6 +12,7 @@
 #include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "mysql/accounts_plan.h"
+#include "mysql/server_catalog.h"
 #include "mysql/sql_client.h"
 #include "restore/restore_stream.h"
 #include "storage/backup_dir.h"
@@ -54,14 +55,6 @@ Result<std::string> ReadCompressedText(const DirFd& dir, const std::string& name
   Status s = decompressor->Finish();
   if (!s.ok()) return s;
   return std::move(sink.text);
-}
-
-Result<long long> CountTables(const ConnectionConfig& conn, const std::string& database) {
-  auto rows = QuerySql(conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                                 QuoteString(database));
-  if (!rows.ok()) return rows.status();
-  if (rows->empty() || rows->front().empty()) return 0LL;
-  return std::atoll(rows->front().front().c_str());
 }
 
 std::string JoinQuoted(const std::vector<std::string>& names) {

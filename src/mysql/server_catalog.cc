@@ -1,5 +1,7 @@
 #include "mysql/server_catalog.h"
 
+#include <cstdlib>
+
 #include "mysql/sql_client.h"
 
 namespace mysql_backup {
@@ -44,6 +46,14 @@ Result<ServerInfo> QueryServerInfo(const ConnectionConfig& conn) {
   info.flavour = ServerFlavour(info.version);
   info.log_bin = (*rows)[0][1] == "1";
   return info;
+}
+
+Result<long long> CountTables(const ConnectionConfig& conn, const std::string& database) {
+  auto rows = QuerySql(conn, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                 QuoteString(database));
+  if (!rows.ok()) return rows.status();
+  if (rows->empty() || rows->front().empty()) return 0LL;
+  return std::atoll(rows->front().front().c_str());
 }
 
 Result<std::vector<std::string>> ListDatabases(const ConnectionConfig& conn) {

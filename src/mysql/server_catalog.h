@@ -26,6 +26,9 @@ Result<ServerInfo> QueryServerInfo(const ConnectionConfig& conn);
 // (read as hex, so tabs, newlines and backslashes survive the client's batch format).
 Result<std::vector<std::string>> ListDatabases(const ConnectionConfig& conn);
 
+// How many tables (and views) `database` holds; 0 when it does not exist.
+Result<long long> CountTables(const ConnectionConfig& conn, const std::string& database);
+
 // "6d7973716c" -> "mysql". Errors: kProcess for odd-length or non-hex input.
 Result<std::string> DecodeHex(std::string_view hex);
 
