@@ -29,9 +29,10 @@ fi
 install_cctv_age() {
   command -v npm >/dev/null || return 0
   local cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/mysql-backup-tests
-  [ -f "$cache/node_modules/cctv-age/index.js" ] && return 0
-  echo "install-deps: fetching the age test vectors (npm cctv-age) into $cache"
-  npm install --no-save --silent --prefix "$cache" cctv-age@0.2.0 >/dev/null ||
+  [ -f "$cache/cctv-age/node_modules/cctv-age/index.js" ] && return 0
+  echo "install-deps: fetching the age test vectors (npm cctv-age) into $cache/cctv-age"
+  # A prefix of its own: npm prunes packages of a shared prefix that another install omits.
+  npm install --no-save --silent --prefix "$cache/cctv-age" cctv-age@0.2.0 >/dev/null ||
     echo "install-deps: could not fetch cctv-age; age_cctv_test will try again" >&2
 }
 # The signature-checking S3 server for the offsite tests (npm @20minutes/s3rver 4.x), in the
@@ -39,9 +40,9 @@ install_cctv_age() {
 install_s3rver() {
   command -v npm >/dev/null || return 0
   local cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/mysql-backup-tests
-  [ -f "$cache/node_modules/@20minutes/s3rver/package.json" ] && return 0
-  echo "install-deps: fetching the S3 test server (npm @20minutes/s3rver) into $cache"
-  npm install --no-save --silent --prefix "$cache" @20minutes/s3rver@4 >/dev/null ||
+  [ -f "$cache/s3rver/node_modules/@20minutes/s3rver/package.json" ] && return 0
+  echo "install-deps: fetching the S3 test server (npm @20minutes/s3rver) into $cache/s3rver"
+  npm install --no-save --silent --prefix "$cache/s3rver" @20minutes/s3rver@4 >/dev/null ||
     echo "install-deps: could not fetch @20minutes/s3rver; the S3 tests will try again" >&2
 }
 if [ "${1:-}" != "--runtime-only" ]; then

@@ -6,7 +6,7 @@
 // passphrases (scrypt) and post-quantum (hybrid) identities.
 //
 // The package is found in $CCTV_AGE_DIR, else in the cache folder that scripts/install-deps.sh
-// fills (${XDG_CACHE_HOME:-$HOME/.cache}/mysql-backup-tests, the same rule in both); when it is
+// fills (${XDG_CACHE_HOME:-$HOME/.cache}/mysql-backup-tests/cctv-age, the same rule in both); when it is
 // missing there, the test installs it with npm. Without npm the test skips, saying so.
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -52,7 +52,8 @@ std::string CacheDir() {
   std::string base = xdg != nullptr && *xdg != '\0'
                          ? xdg
                          : std::string(home != nullptr ? home : "/tmp") + "/.cache";
-  return base + "/mysql-backup-tests";
+  // A prefix of its own: npm prunes packages of a shared prefix that another install omits.
+  return base + "/mysql-backup-tests/cctv-age";
 }
 
 // The package folder (holding index.js), installing it when needed; empty with `*why` to skip.

@@ -23,7 +23,8 @@ std::string CacheDir() {
   std::string base = xdg != nullptr && *xdg != '\0'
                          ? xdg
                          : std::string(home != nullptr ? home : "/tmp") + "/.cache";
-  return base + "/mysql-backup-tests";
+  // A prefix of its own: npm prunes packages of a shared prefix that another install omits.
+  return base + "/mysql-backup-tests/s3rver";
 }
 
 }  // namespace
