@@ -41,23 +41,25 @@ std::optional<uint64_t> NumberValue(std::string_view line, std::string_view key)
 void BinlogPositionTap::Line(std::string_view line) {
   // With --master-data=1 the same statements come without the comment marker.
   if (StartsWith(line, "-- ")) line.remove_prefix(3);
-  if (!have_file_ && StartsWith(line, "CHANGE MASTER TO MASTER_LOG_FILE=")) {
-    auto file = QuotedValue(line, "MASTER_LOG_FILE=");
-    auto pos = NumberValue(line, "MASTER_LOG_POS=");
+  // MariaDB and MySQL < 8.0.23 write CHANGE MASTER, MySQL 8 CHANGE REPLICATION SOURCE.
+  static constexpr struct {
+    std::string_view head, file_key, position_key;
+  } kForms[] = {
+      {"CHANGE MASTER TO MASTER_LOG_FILE=", "MASTER_LOG_FILE=", "MASTER_LOG_POS="},
+      {"CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE=", "SOURCE_LOG_FILE=", "SOURCE_LOG_POS="},
+  };
+  for (const auto& form : kForms) {
+    if (have_file_ || !StartsWith(line, form.head)) continue;
+    auto file = QuotedValue(line, form.file_key);
+    auto pos = NumberValue(line, form.position_key);
     if (file && pos) {
       position_.file = *file;
       position_.position = *pos;
       have_file_ = true;
     }
-  } else if (!have_file_ && StartsWith(line, "CHANGE REPLICATION SOURCE TO SOURCE_LOG_FILE=")) {
-    auto file = QuotedValue(line, "SOURCE_LOG_FILE=");
-    auto pos = NumberValue(line, "SOURCE_LOG_POS=");
-    if (file && pos) {
-      position_.file = *file;
-      position_.position = *pos;
-      have_file_ = true;
-    }
-  } else if (StartsWith(line, "SET GLOBAL gtid_slave_pos=")) {
+    return;
+  }
+  if (StartsWith(line, "SET GLOBAL gtid_slave_pos=")) {
     auto gtid = QuotedValue(line, "gtid_slave_pos=");
     if (gtid) position_.gtid = *gtid;
   }
