@@ -335,7 +335,8 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
     } else if (e->value == "zstd") {
       b->compression = Compression::kZstd;
     } else {
-      return r.Error(sec, "compression", "expected 'gzip' or 'zstd', got '" + e->value + "'");
+      return r.Error(sec, "compression",
+                     "expected 'gzip' or 'zstd', got '" + ExcerptForMessage(e->value) + "'");
     }
   }
   bool zstd = b->compression == Compression::kZstd;
