@@ -14,6 +14,7 @@
 #include "codec/sha256.h"
 #include "dump/verify.h"
 #include "remote/s3_client.h"
+#include "remote/sftp_client.h"
 #include "retention/retention.h"
 #include "storage/backup_dir.h"
 #include "storage/backup_name.h"
@@ -310,9 +311,20 @@ Result<std::unique_ptr<RemoteTarget>> OpenRemoteTarget(const RunContext& ctx,
     s.cancel = ctx.cancel;
     return MakeS3Target(std::move(s));
   }
-  return Status(ErrorKind::kConfiguration,
-                "'" + ctx.config.path + "' [target " + target.name +
-                    "]: type = sftp is not supported by this build yet");
+  SftpSettings s;
+  s.host = target.host;
+  s.port = target.port;
+  s.user = target.user;
+  s.path = target.path;
+  s.identity_file = target.identity_file;
+  s.host_key_sha256 = target.host_key_sha256;
+  s.known_hosts = target.known_hosts;
+  s.cancel = ctx.cancel;
+  auto sftp = MakeSftpTarget(std::move(s));
+  if (!sftp.ok()) {
+    return Status(sftp.status()).AddContext("'" + ctx.config.path + "' [target " + target.name + "]");
+  }
+  return std::move(*sftp);
 }
 
 Result<std::string> RemoteKeyFor(const std::string& local_path) {
