@@ -465,6 +465,79 @@ Status RunListActionOrRemote(const RunContext& ctx) {
   return Status::Ok();
 }
 
+Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
+                                                    const std::string& file_or_latest) {
+  auto cfg = RequireTarget(ctx);
+  if (!cfg.ok()) return cfg.status();
+  auto remote = OpenRemoteTarget(ctx, **cfg);
+  if (!remote.ok()) return remote.status();
+  auto objects = (*remote)->List();
+  if (!objects.ok()) {
+    return Status(objects.status()).AddContext("Cannot list target '" + (*cfg)->name + "'");
+  }
+  auto backups = OurBackups(*objects);
+  const RemoteBackup* chosen = nullptr;
+  std::string name = std::filesystem::path(file_or_latest).filename();
+  if (file_or_latest == "latest") {
+    const std::string& db = ctx.config.database_name;
+    if (db.empty()) {
+      return Status(ErrorKind::kUsage,
+                    "'latest' on a target needs a configuration that names one database; name "
+                    "the file instead (see --list --target " + (*cfg)->name + ")");
+    }
+    for (const auto& b : backups) {  // newest first
+      if (b.has_checksum && b.file.name.database == db) {
+        chosen = &b;
+        break;
+      }
+    }
+    if (chosen == nullptr) {
+      return Status(ErrorKind::kUsage, "Target " + (*cfg)->name +
+                                           " holds no complete copy of database '" + db + "'");
+    }
+  } else {
+    for (const auto& b : backups) {
+      if (b.file.file_name == name) chosen = &b;
+    }
+    if (chosen == nullptr) {
+      return Status(ErrorKind::kUsage, "'" + name + "' is not on target " + (*cfg)->name +
+                                           " (see --list --target " + (*cfg)->name + ")");
+    }
+  }
+  RemoteBackupSource out;
+  out.target_name = (*cfg)->name;
+  out.key = chosen->file.path;
+  out.file_name = chosen->file.file_name;
+  out.size = chosen->file.size;
+  out.url = (*remote)->Describe(out.key);
+  out.remote = std::move(*remote);
+  auto compression = CompressionOfFile(out.file_name);
+  if (!compression.ok()) return compression.status();
+  out.compression = *compression;
+  if (!chosen->has_checksum) {
+    return Status(ErrorKind::kIntegrity, "'" + out.url + "' has no .sha256 beside it: incomplete copy");
+  }
+  StringSink checksum;
+  Status s = out.remote->Download(chosen->file.checksum_path, &checksum);
+  if (!s.ok()) return s;
+  auto expected = ParseChecksumLine(checksum.text, out.file_name);
+  if (!expected) {
+    return Status(ErrorKind::kIntegrity, "'" + out.url + ".sha256' is not a sha256sum line naming '" +
+                                             out.file_name + "'");
+  }
+  ctx.logger.Status("Verifying " + out.url);
+  BackupStreamChecker checker(out.compression);
+  s = out.remote->Download(out.key, &checker);
+  if (!s.ok()) return s;
+  auto check = checker.Finish(out.url);
+  if (!check.ok()) return check.status();
+  if (check->sha256 != *expected) {
+    return Status(ErrorKind::kIntegrity, "'" + out.url + "' has SHA-256 " + check->sha256 +
+                                             ", but its .sha256 says " + *expected);
+  }
+  return out;
+}
+
 Status RunVerifyActionOrRemote(const RunContext& ctx) {
   if (ctx.options.target.empty()) return RunVerifyAction(ctx);
   auto cfg = RequireTarget(ctx);
