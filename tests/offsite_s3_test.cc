@@ -190,7 +190,9 @@ TEST_F(OffsiteS3Test, AFailedCopyExits76KeepsTheLocalBackupAndUploadCompletesItL
   CliResult up = Run({"-c", config, "--upload"});
   EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
   std::string name = fs::path(local).filename();
-  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256"}));
+  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256",
+                                                 ManifestOf("daily", name),
+                                                 ManifestOf("daily", name) + ".sha256"}));
   // Nothing missing: a second --upload copies nothing.
   CliResult again = Run({"-c", config, "--upload", "--target", "offsite1"});
   EXPECT_EQ(again.exit_code, 0) << again.err;

@@ -12,6 +12,7 @@
 #include "cli/backup_action.h"
 #include "cli/inspect_actions.h"
 #include "codec/sha256.h"
+#include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "remote/s3_client.h"
 #include "remote/sftp_client.h"
@@ -265,13 +266,18 @@ void LogTargetFailure(const RunContext& ctx, const TargetConfig& cfg, const Stat
 Status CopyToTarget(const RunContext& ctx, const TargetConfig& cfg,
                     const std::vector<std::string>& local_paths) {
   auto remote = OpenRemoteTarget(ctx, cfg);
-  if (!remote.ok()) return remote.status();
+  if (!remote.ok()) {
+    LogTargetFailure(ctx, cfg, remote.status());
+    return remote.status();
+  }
   Status first;
   int copied = 0;
   for (const auto& path : local_paths) {
     if (ctx.cancel != nullptr && ctx.cancel->load()) {
       Status s(ErrorKind::kOffsite, "Interrupted by a signal");
-      return s.AddContext("Copy to target '" + cfg.name + "' stopped");
+      s.AddContext("Copy to target '" + cfg.name + "' stopped");
+      LogTargetFailure(ctx, cfg, s);
+      return s;
     }
     Status s = CopyFile(ctx, cfg, **remote, path);
     if (!s.ok()) {
@@ -348,7 +354,9 @@ Status CopyToTargets(const RunContext& ctx, const std::vector<std::string>& loca
   return first;
 }
 
-Status RunUploadAction(const RunContext& ctx) {
+// The body of --upload. Sets *logged when the failure it returns was logged already (each
+// target logs its own), so that it is not logged twice.
+static Status UploadToTargets(const RunContext& ctx, bool* logged) {
   if (ctx.config.targets.empty()) {
     return Status(ErrorKind::kUsage, "'" + ctx.config.path + "' has no [target NAME] section");
   }
@@ -377,10 +385,14 @@ Status RunUploadAction(const RunContext& ctx) {
     named.push_back(abs);
   }
   std::vector<BackupFile> local;
+  std::vector<ManifestLocation> manifests;
   if (named.empty()) {
     auto backups = dir->ListBackups();
     if (!backups.ok()) return backups.status();
     local = std::move(*backups);
+    auto listed = ListManifests(*dir);
+    if (!listed.ok()) return listed.status();
+    manifests = std::move(*listed);
   }
 
   Status first;
@@ -388,7 +400,11 @@ Status RunUploadAction(const RunContext& ctx) {
     std::vector<std::string> paths = named;
     if (named.empty()) {
       auto remote = OpenRemoteTarget(ctx, *cfg);
-      if (!remote.ok()) return remote.status();
+      if (!remote.ok()) {
+        LogTargetFailure(ctx, *cfg, remote.status());
+        if (first.ok()) first = remote.status();
+        continue;
+      }
       auto objects = (*remote)->List();
       if (!objects.ok()) {
         Status s = Status(objects.status()).AddContext("Cannot list target '" + cfg->name + "'");
@@ -404,6 +420,12 @@ Status RunUploadAction(const RunContext& ctx) {
         std::string key = std::string(BackupTypeName(it->name.type)) + "/" + it->file_name;
         if (!there.count(key) || !there.count(key + kChecksumSuffix)) paths.push_back(it->path);
       }
+      // Each run's manifest (with its .sha256) goes along, as after a backup.
+      for (auto it = manifests.rbegin(); it != manifests.rend(); ++it) {
+        std::string key = std::string(BackupTypeName(it->type)) + "/" + it->name;
+        if (access((it->path + kChecksumSuffix).c_str(), F_OK) != 0) continue;
+        if (!there.count(key) || !there.count(key + kChecksumSuffix)) paths.push_back(it->path);
+      }
       if (paths.empty()) {
         ctx.logger.Info("Target " + cfg->name + " has every local backup");
         continue;
@@ -412,7 +434,19 @@ Status RunUploadAction(const RunContext& ctx) {
     Status s = CopyToTarget(ctx, *cfg, paths);
     if (!s.ok() && first.ok()) first = s;
   }
+  *logged = true;
   return first;
+}
+
+Status RunUploadAction(const RunContext& ctx) {
+  bool logged = false;
+  Status s = UploadToTargets(ctx, &logged);
+  if (!s.ok() && !logged) {
+    ctx.logger.Log(Priority::kError, s.ToString(),
+                   {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}});
+    if (!s.detail().empty()) ctx.logger.Error(s.detail());
+  }
+  return s;
 }
 
 Status RunListActionOrRemote(const RunContext& ctx) {
