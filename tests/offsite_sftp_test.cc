@@ -2,7 +2,8 @@
 // and a real OpenSSH sshd on loopback with its own ed25519 host key. A backup is copied,
 // verified in full, listed on the target; remote retention leaves foreign files alone; a server
 // that is down exits 76 and --upload completes the copy later; a wrong host key pin fails
-// clearly with nothing uploaded; the identity file's key never shows in any output.
+// clearly with nothing uploaded; --restore latest streams the copy back; the identity file's key
+// never shows in any output.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -137,6 +138,25 @@ TEST_F(OffsiteSftpTest, BackupIsCopiedVerifiedInFullAndListedOnTheTarget) {
 
   CliResult verify = Run({"-c", config, "--verify", "--target", "box"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+TEST_F(OffsiteSftpTest, RestoreLatestStreamsTheCopyFromTheTarget) {
+  std::string config = WriteConfig();
+  WriteTextFile(config,
+                ReadTextFile(config) + "\n[restore]\nhost = 127.0.0.1\nport = " +
+                    std::to_string(server_->port()) + "\nuser = " + MariaDbServer::kRestoreUser +
+                    "\npassword = " + MariaDbServer::kRestorePassword + "\n",
+                0600);
+  CliResult r = Run({"-c", config, "--backup-type", "daily"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string local = OnlyBackup();
+  ASSERT_FALSE(local.empty());
+  fs::remove(local);
+  CliResult restore = Run({"-c", config, "--restore", "latest", "--target", "box",
+                           "--target-database", "awkward_from_sftp"});
+  ASSERT_EQ(restore.exit_code, 0) << restore.out << restore.err;
+  EXPECT_EQ(DatabaseFingerprint(*server_, "awkward_from_sftp"),
+            DatabaseFingerprint(*server_, "awkward"));
 }
 
 TEST_F(OffsiteSftpTest, KnownHostsWorksLikeAPin) {
