@@ -315,7 +315,7 @@ TEST_F(ConfigTest, RejectsBadFilesNamingFileSectionAndKey) {
       {std::string(kMinimal) + "[restore]\ndatabase = other\n",
        {"[restore] database", "unknown key"}},
       {std::string(kMinimal) + "[backups]\ndaily_retention = 7\n",
-       {"line 4", "unknown section [backups]", "[backup]"}},
+       {"line 4", "unknown section [backups]", "[backup]", "[target NAME]"}},
       {std::string(kMinimal) + "[Database]\n", {"unknown section [Database]"}},
       {std::string("[DEFAULT]\nhost = x\n") + kMinimal, {"unknown section [DEFAULT]"}},
       {std::string(kMinimal) + "[notification]\nenabled = maybe\n",

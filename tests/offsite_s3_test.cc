@@ -106,6 +106,12 @@ class OffsiteS3Test : public ::testing::Test {
     return out;
   }
 
+  // The run's manifest beside a backup ("manifest-daily-<stamp>.json"), which a run copies too.
+  static std::string ManifestOf(const std::string& type, const std::string& name) {
+    std::string stamp = name.substr(name.rfind('-') + 1);
+    return type + "/manifest-" + type + "-" + stamp.substr(0, stamp.find('.')) + ".json";
+  }
+
   std::string OnlyBackup(const std::string& type = "daily") {
     for (const auto& f : ListFilesRecursively(backup_dir_ + "/" + type)) {
       if (EndsWith(f, ".sql.gz")) return backup_dir_ + "/" + type + "/" + f;
@@ -132,12 +138,6 @@ class OffsiteS3Test : public ::testing::Test {
   std::string outputs_;
 };
 
-// "manifest-daily-<stamp>.json" of the run that made the backup `name`.
-std::string ManifestNameOf(const std::string& name) {
-  std::string stamp = name.substr(name.rfind('-') + 1, 16);
-  return "manifest-daily-" + stamp + ".json";
-}
-
 std::unique_ptr<MariaDbServer> OffsiteS3Test::server_;
 Status OffsiteS3Test::start_;
 
@@ -149,11 +149,9 @@ TEST_F(OffsiteS3Test, BackupIsCopiedInPartsVerifiedListedAndReadsBackWithS3cmd) 
   ASSERT_FALSE(local.empty());
   ASSERT_GT(fs::file_size(local), 2u * 16 * 1024) << "the backup must span more than two parts";
   std::string name = fs::path(local).filename();
-  // The backup and its .sha256, then the run's manifest and its .sha256.
-  std::string manifest = ManifestNameOf(name);
   EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256",
-                                                 "daily/" + manifest,
-                                                 "daily/" + manifest + ".sha256"}));
+                                                 ManifestOf("daily", name),
+                                                 ManifestOf("daily", name) + ".sha256"}));
 
   CliResult list = Run({"-c", config, "--list", "--target", "offsite1", "--json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
@@ -192,7 +190,9 @@ TEST_F(OffsiteS3Test, AFailedCopyExits76KeepsTheLocalBackupAndUploadCompletesItL
   CliResult up = Run({"-c", config, "--upload"});
   EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
   std::string name = fs::path(local).filename();
-  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256"}));
+  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256",
+                                                 ManifestOf("daily", name),
+                                                 ManifestOf("daily", name) + ".sha256"}));
   // Nothing missing: a second --upload copies nothing.
   CliResult again = Run({"-c", config, "--upload", "--target", "offsite1"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
@@ -246,8 +246,8 @@ TEST_F(OffsiteS3Test, RemoteRetentionDeletesOnlyCompleteCopiesOfOursUnderThePref
   EXPECT_EQ(RemoteKeys(), (std::set<std::string>{
                               "daily/" + name,
                               "daily/" + name + ".sha256",
-                              "daily/" + ManifestNameOf(name),
-                              "daily/" + ManifestNameOf(name) + ".sha256",
+                              ManifestOf("daily", name),
+                              ManifestOf("daily", name) + ".sha256",
                               "daily/awkward-daily-20200105T000000Z.sql.gz",
                               "daily/awkward-daily-20200105T000000Z.sql.gz.sha256",
                               "daily/awkward-daily-20200101T000000Z.sql.gz",
@@ -255,6 +255,50 @@ TEST_F(OffsiteS3Test, RemoteRetentionDeletesOnlyCompleteCopiesOfOursUnderThePref
                               "daily-extra/awkward-daily-20200102T000000Z.sql.gz",
                           }));
   EXPECT_EQ(RemoteKeys("host2/").size(), 2u);
+}
+
+TEST_F(OffsiteS3Test, RestoreAndRestoreTestStreamAVerifiedCopyFromTheTarget) {
+  std::string config = WriteConfig();
+  WriteTextFile(config,
+                ReadTextFile(config) + "\n[restore]\nhost = 127.0.0.1\nport = " +
+                    std::to_string(server_->port()) + "\nuser = " + MariaDbServer::kRestoreUser +
+                    "\npassword = " + MariaDbServer::kRestorePassword + "\n",
+                0600);
+  CliResult r = Run({"-c", config, "--backup-type", "daily"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string local = OnlyBackup();
+  ASSERT_FALSE(local.empty());
+  std::string name = fs::path(local).filename();
+  // Gone here: what is restored can only come from the target.
+  fs::remove(local);
+  fs::remove(local + ".sha256");
+
+  CliResult latest = Run({"-c", config, "--restore", "latest", "--target", "offsite1",
+                          "--target-database", "awkward_from_s3"});
+  ASSERT_EQ(latest.exit_code, 0) << latest.out << latest.err;
+  EXPECT_EQ(DatabaseFingerprint(*server_, "awkward_from_s3"), DatabaseFingerprint(*server_, "awkward"));
+
+  CliResult named = Run({"-c", config, "--restore", name, "--target", "offsite1",
+                         "--target-database", "awkward_from_s3_named"});
+  ASSERT_EQ(named.exit_code, 0) << named.out << named.err;
+  EXPECT_EQ(DatabaseFingerprint(*server_, "awkward_from_s3_named"),
+            DatabaseFingerprint(*server_, "awkward"));
+
+  CliResult drill = Run({"-c", config, "--restore-test", "latest", "--target", "offsite1"});
+  EXPECT_EQ(drill.exit_code, 0) << drill.out << drill.err;
+
+  // A copy that does not match its .sha256 is refused before anything is loaded.
+  WriteTextFile(dir_ / "bad.sha256", std::string(64, 'b') + "  " + name + "\n");
+  ASSERT_TRUE(Client()->Upload(dir_ / "bad.sha256", "daily/" + name + ".sha256", nullptr).ok());
+  CliResult bad = Run({"-c", config, "--restore", name, "--target", "offsite1",
+                       "--target-database", "awkward_bad"});
+  EXPECT_EQ(bad.exit_code, 65) << bad.out << bad.err;
+  EXPECT_NE(bad.err.find("but its .sha256 says"), std::string::npos) << bad.err;
+  EXPECT_EQ(server_->Sql("SHOW DATABASES LIKE 'awkward_bad'"), "");
+  CliResult missing = Run({"-c", config, "--restore", "nothere-daily-20200101T000000Z.sql.gz",
+                           "--target", "offsite1", "--target-database", "awkward_bad"});
+  EXPECT_EQ(missing.exit_code, 64) << missing.err;
+  EXPECT_NE(missing.err.find("is not on target offsite1"), std::string::npos) << missing.err;
 }
 
 TEST_F(OffsiteS3Test, ATargetWithoutCredentialsIsAConfigurationError) {

@@ -228,6 +228,22 @@ TEST(OptionsTest, RestoreOfAWholeRunTakesLatestOrAStamp) {
   EXPECT_EQ(file->files, std::vector<std::string>{"x.sql.gz"});
 }
 
+TEST(OptionsTest, RestoreAndRestoreTestReadFromATarget) {
+  auto latest = ParseOptions({"--restore", "latest", "--target", "off", "--target-database", "c"});
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(latest->restore_run, "") << "with --target, latest is the newest copy, not a run";
+  EXPECT_EQ(latest->files, std::vector<std::string>{"latest"});
+  EXPECT_EQ(latest->target, "off");
+  auto drill = ParseOptions({"--restore-test", "latest", "--target", "off"});
+  ASSERT_TRUE(drill.ok()) << drill.status().ToString();
+  EXPECT_EQ(drill->action, Action::kRestoreTest);
+  EXPECT_EQ(drill->files, std::vector<std::string>{"latest"});
+  // Which copy must be said; a target needs a database to load into.
+  EXPECT_EQ(ParseOptions({"--restore-test", "--target", "off"}).status().kind(), ErrorKind::kUsage);
+  EXPECT_EQ(ParseOptions({"--restore", "latest", "--target", "off"}).status().kind(),
+            ErrorKind::kUsage);
+}
+
 TEST(OptionsTest, UsageTextListsEveryAction) {
   std::string usage = UsageText();
   for (const char* flag :

@@ -27,7 +27,8 @@ constexpr ActionSpec kActions[] = {
     // Not run through this table: main.cc calls RunCheckAction, whose exit status is not a
     // Status (monitoring-plugin convention).
     {Action::kCheck, "check", true, nullptr},
-    {Action::kUpload, "upload", false, &RunUploadAction},
+    // Each target logs its own failure (with BACKUP_TARGET); the action logs the rest.
+    {Action::kUpload, "upload", true, &RunUploadAction},
 };
 
 }  // namespace

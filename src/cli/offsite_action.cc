@@ -12,8 +12,10 @@
 #include "cli/backup_action.h"
 #include "cli/inspect_actions.h"
 #include "codec/sha256.h"
+#include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "remote/s3_client.h"
+#include "remote/sftp_client.h"
 #include "retention/retention.h"
 #include "storage/backup_dir.h"
 #include "storage/backup_name.h"
@@ -264,13 +266,18 @@ void LogTargetFailure(const RunContext& ctx, const TargetConfig& cfg, const Stat
 Status CopyToTarget(const RunContext& ctx, const TargetConfig& cfg,
                     const std::vector<std::string>& local_paths) {
   auto remote = OpenRemoteTarget(ctx, cfg);
-  if (!remote.ok()) return remote.status();
+  if (!remote.ok()) {
+    LogTargetFailure(ctx, cfg, remote.status());
+    return remote.status();
+  }
   Status first;
   int copied = 0;
   for (const auto& path : local_paths) {
     if (ctx.cancel != nullptr && ctx.cancel->load()) {
       Status s(ErrorKind::kOffsite, "Interrupted by a signal");
-      return s.AddContext("Copy to target '" + cfg.name + "' stopped");
+      s.AddContext("Copy to target '" + cfg.name + "' stopped");
+      LogTargetFailure(ctx, cfg, s);
+      return s;
     }
     Status s = CopyFile(ctx, cfg, **remote, path);
     if (!s.ok()) {
@@ -310,9 +317,20 @@ Result<std::unique_ptr<RemoteTarget>> OpenRemoteTarget(const RunContext& ctx,
     s.cancel = ctx.cancel;
     return MakeS3Target(std::move(s));
   }
-  return Status(ErrorKind::kConfiguration,
-                "'" + ctx.config.path + "' [target " + target.name +
-                    "]: type = sftp is not supported by this build yet");
+  SftpSettings s;
+  s.host = target.host;
+  s.port = target.port;
+  s.user = target.user;
+  s.path = target.path;
+  s.identity_file = target.identity_file;
+  s.host_key_sha256 = target.host_key_sha256;
+  s.known_hosts = target.known_hosts;
+  s.cancel = ctx.cancel;
+  auto sftp = MakeSftpTarget(std::move(s));
+  if (!sftp.ok()) {
+    return Status(sftp.status()).AddContext("'" + ctx.config.path + "' [target " + target.name + "]");
+  }
+  return std::move(*sftp);
 }
 
 Result<std::string> RemoteKeyFor(const std::string& local_path) {
@@ -336,7 +354,9 @@ Status CopyToTargets(const RunContext& ctx, const std::vector<std::string>& loca
   return first;
 }
 
-Status RunUploadAction(const RunContext& ctx) {
+// The body of --upload. Sets *logged when the failure it returns was logged already (each
+// target logs its own), so that it is not logged twice.
+static Status UploadToTargets(const RunContext& ctx, bool* logged) {
   if (ctx.config.targets.empty()) {
     return Status(ErrorKind::kUsage, "'" + ctx.config.path + "' has no [target NAME] section");
   }
@@ -365,10 +385,14 @@ Status RunUploadAction(const RunContext& ctx) {
     named.push_back(abs);
   }
   std::vector<BackupFile> local;
+  std::vector<ManifestLocation> manifests;
   if (named.empty()) {
     auto backups = dir->ListBackups();
     if (!backups.ok()) return backups.status();
     local = std::move(*backups);
+    auto listed = ListManifests(*dir);
+    if (!listed.ok()) return listed.status();
+    manifests = std::move(*listed);
   }
 
   Status first;
@@ -376,7 +400,11 @@ Status RunUploadAction(const RunContext& ctx) {
     std::vector<std::string> paths = named;
     if (named.empty()) {
       auto remote = OpenRemoteTarget(ctx, *cfg);
-      if (!remote.ok()) return remote.status();
+      if (!remote.ok()) {
+        LogTargetFailure(ctx, *cfg, remote.status());
+        if (first.ok()) first = remote.status();
+        continue;
+      }
       auto objects = (*remote)->List();
       if (!objects.ok()) {
         Status s = Status(objects.status()).AddContext("Cannot list target '" + cfg->name + "'");
@@ -392,6 +420,12 @@ Status RunUploadAction(const RunContext& ctx) {
         std::string key = std::string(BackupTypeName(it->name.type)) + "/" + it->file_name;
         if (!there.count(key) || !there.count(key + kChecksumSuffix)) paths.push_back(it->path);
       }
+      // Each run's manifest (with its .sha256) goes along, as after a backup.
+      for (auto it = manifests.rbegin(); it != manifests.rend(); ++it) {
+        std::string key = std::string(BackupTypeName(it->type)) + "/" + it->name;
+        if (access((it->path + kChecksumSuffix).c_str(), F_OK) != 0) continue;
+        if (!there.count(key) || !there.count(key + kChecksumSuffix)) paths.push_back(it->path);
+      }
       if (paths.empty()) {
         ctx.logger.Info("Target " + cfg->name + " has every local backup");
         continue;
@@ -400,7 +434,19 @@ Status RunUploadAction(const RunContext& ctx) {
     Status s = CopyToTarget(ctx, *cfg, paths);
     if (!s.ok() && first.ok()) first = s;
   }
+  *logged = true;
   return first;
+}
+
+Status RunUploadAction(const RunContext& ctx) {
+  bool logged = false;
+  Status s = UploadToTargets(ctx, &logged);
+  if (!s.ok() && !logged) {
+    ctx.logger.Log(Priority::kError, s.ToString(),
+                   {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}});
+    if (!s.detail().empty()) ctx.logger.Error(s.detail());
+  }
+  return s;
 }
 
 Status RunListActionOrRemote(const RunContext& ctx) {
@@ -451,6 +497,79 @@ Status RunListActionOrRemote(const RunContext& ctx) {
                 b.has_checksum ? "" : "  (no .sha256: incomplete)");
   }
   return Status::Ok();
+}
+
+Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
+                                                    const std::string& file_or_latest) {
+  auto cfg = RequireTarget(ctx);
+  if (!cfg.ok()) return cfg.status();
+  auto remote = OpenRemoteTarget(ctx, **cfg);
+  if (!remote.ok()) return remote.status();
+  auto objects = (*remote)->List();
+  if (!objects.ok()) {
+    return Status(objects.status()).AddContext("Cannot list target '" + (*cfg)->name + "'");
+  }
+  auto backups = OurBackups(*objects);
+  const RemoteBackup* chosen = nullptr;
+  std::string name = std::filesystem::path(file_or_latest).filename();
+  if (file_or_latest == "latest") {
+    const std::string& db = ctx.config.database_name;
+    if (db.empty()) {
+      return Status(ErrorKind::kUsage,
+                    "'latest' on a target needs a configuration that names one database; name "
+                    "the file instead (see --list --target " + (*cfg)->name + ")");
+    }
+    for (const auto& b : backups) {  // newest first
+      if (b.has_checksum && b.file.name.database == db) {
+        chosen = &b;
+        break;
+      }
+    }
+    if (chosen == nullptr) {
+      return Status(ErrorKind::kUsage, "Target " + (*cfg)->name +
+                                           " holds no complete copy of database '" + db + "'");
+    }
+  } else {
+    for (const auto& b : backups) {
+      if (b.file.file_name == name) chosen = &b;
+    }
+    if (chosen == nullptr) {
+      return Status(ErrorKind::kUsage, "'" + name + "' is not on target " + (*cfg)->name +
+                                           " (see --list --target " + (*cfg)->name + ")");
+    }
+  }
+  RemoteBackupSource out;
+  out.target_name = (*cfg)->name;
+  out.key = chosen->file.path;
+  out.file_name = chosen->file.file_name;
+  out.size = chosen->file.size;
+  out.url = (*remote)->Describe(out.key);
+  out.remote = std::move(*remote);
+  auto compression = CompressionOfFile(out.file_name);
+  if (!compression.ok()) return compression.status();
+  out.compression = *compression;
+  if (!chosen->has_checksum) {
+    return Status(ErrorKind::kIntegrity, "'" + out.url + "' has no .sha256 beside it: incomplete copy");
+  }
+  StringSink checksum;
+  Status s = out.remote->Download(chosen->file.checksum_path, &checksum);
+  if (!s.ok()) return s;
+  auto expected = ParseChecksumLine(checksum.text, out.file_name);
+  if (!expected) {
+    return Status(ErrorKind::kIntegrity, "'" + out.url + ".sha256' is not a sha256sum line naming '" +
+                                             out.file_name + "'");
+  }
+  ctx.logger.Status("Verifying " + out.url);
+  BackupStreamChecker checker(out.compression);
+  s = out.remote->Download(out.key, &checker);
+  if (!s.ok()) return s;
+  auto check = checker.Finish(out.url);
+  if (!check.ok()) return check.status();
+  if (check->sha256 != *expected) {
+    return Status(ErrorKind::kIntegrity, "'" + out.url + "' has SHA-256 " + check->sha256 +
+                                             ", but its .sha256 says " + *expected);
+  }
+  return out;
 }
 
 Status RunVerifyActionOrRemote(const RunContext& ctx) {

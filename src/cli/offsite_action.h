@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/run_context.h"
+#include "codec/compressor.h"
 #include "remote/remote_target.h"
 #include "util/status.h"
 
@@ -28,6 +29,27 @@ Result<std::string> RemoteKeyFor(const std::string& local_path);
 // Copies each of `local_paths` (and the .sha256 beside it) to every configured target, then
 // applies each fully copied target's retention. Logs what it does. Ok when there are no targets.
 Status CopyToTargets(const RunContext& ctx, const std::vector<std::string>& local_paths);
+
+// A backup on a target, checked and ready to be streamed (--restore/--restore-test --target).
+struct RemoteBackupSource {
+  std::unique_ptr<RemoteTarget> remote;
+  std::string target_name;
+  std::string key;        // "daily/shop-daily-20261127T000003Z.sql.gz"
+  std::string url;        // for messages
+  std::string file_name;  // "shop-daily-20261127T000003Z.sql.gz"
+  uint64_t size = 0;
+  Compression compression = Compression::kGzip;
+  // Streams the copy again, into `sink`.
+  Status Download(ByteSink* sink) const { return remote->Download(key, sink); }
+};
+
+// Finds `file_or_latest` on target --target (a file name, or `latest`: the newest complete copy
+// of the configured database) and checks it by reading it once in full: its SHA-256 against the
+// remote .sha256, the compressed stream and the dump trailer. Nothing is stored locally; the
+// restore then downloads it a second time (two passes: nothing reaches the database before the
+// copy has proven whole). Errors: kUsage (no such target or copy), kOffsite, kIntegrity.
+Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
+                                                    const std::string& file_or_latest);
 
 // --upload [FILE...]: the named files, or every local backup a target lacks.
 Status RunUploadAction(const RunContext& ctx);

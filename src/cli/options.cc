@@ -53,7 +53,8 @@ constexpr OptionSpec kOptions[] = {
     {"--upload", 0, Arg::kMany, "FILE...",
      "copy backups to the offsite targets (no FILE: every backup a target lacks)"},
     {"--target", 0, Arg::kRequired, "NAME",
-     "with --upload, --list, --verify: only the offsite target [target NAME]"},
+     "with --upload, --list, --verify: only the offsite target [target NAME]; with --restore, "
+     "--restore-test: read the FILE (or latest) from it"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -284,7 +285,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     return UsageError("--databases and --accounts go with --restore latest|STAMP");
   }
   bool whole_run = restore_file == "latest" || ParseUtcStamp(restore_file).has_value();
-  if (o.action == Action::kRestore && whole_run && !have_target) {
+  if (o.action == Action::kRestore && whole_run && !have_target && !have_remote) {
     o.restore_run = restore_file;
     return o;
   }
@@ -304,8 +305,12 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     o.files = {restore_file};
   }
   if (have_remote && o.action != Action::kUpload && o.action != Action::kList &&
-      o.action != Action::kVerify) {
-    return UsageError("--target goes with --upload, --list or --verify");
+      o.action != Action::kVerify && o.action != Action::kRestore &&
+      o.action != Action::kRestoreTest) {
+    return UsageError("--target goes with --upload, --list, --verify, --restore or --restore-test");
+  }
+  if (have_remote && o.action == Action::kRestoreTest && o.files.empty()) {
+    return UsageError("--restore-test --target NAME needs a FILE on the target, or latest");
   }
   if (have_remote && o.target.empty()) return UsageError("--target needs a NAME");
   if (restore_test && o.files.size() > 1) return UsageError("--restore-test takes one FILE");

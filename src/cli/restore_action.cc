@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "cli/backup_action.h"
 #include "cli/output.h"
 #include "cli/inspect_actions.h"
+#include "cli/offsite_action.h"
 #include "cli/server_restore.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
@@ -61,13 +63,28 @@ void LogGuardFindings(const RunContext& ctx, const RestoreGuard& guard, const st
 
 Status RunRestoreAction(const RunContext& ctx) {
   if (!ctx.options.restore_run.empty()) return RunServerRestore(ctx);
-  std::string path = AbsolutePath(ctx.options.files.at(0));
   const std::string& target = ctx.options.target_database;
-  auto compression = CompressionOfFile(path);
-  if (!compression.ok()) return compression.status();
-  auto check = VerifyBackupFile(path, *compression);
-  if (!check.ok()) {
-    return Status(check.status()).AddContext("Refusing to restore a backup that fails verification");
+  // From an offsite target: verified in a first full download, streamed in a second.
+  std::optional<RemoteBackupSource> remote;
+  std::string path;
+  Result<Compression> compression = Compression::kGzip;
+  if (!ctx.options.target.empty()) {
+    auto source = OpenVerifiedRemoteBackup(ctx, ctx.options.files.at(0));
+    if (!source.ok()) {
+      return Status(source.status())
+          .AddContext("Refusing to restore from target " + ctx.options.target);
+    }
+    remote = std::move(*source);
+    path = remote->url;
+    compression = remote->compression;
+  } else {
+    path = AbsolutePath(ctx.options.files.at(0));
+    compression = CompressionOfFile(path);
+    if (!compression.ok()) return compression.status();
+    auto check = VerifyBackupFile(path, *compression);
+    if (!check.ok()) {
+      return Status(check.status()).AddContext("Refusing to restore a backup that fails verification");
+    }
   }
   const ConnectionConfig& conn = ctx.config.restore;
   auto tables = CountTables(conn, target);
@@ -85,12 +102,16 @@ Status RunRestoreAction(const RunContext& ctx) {
   auto start = std::chrono::steady_clock::now();
   RestoreRequest request;
   request.path = path;
+  if (remote) {
+    request.source = [&](ByteSink* sink) { return remote->Download(sink); };
+    request.source_size = remote->size;
+  }
   request.compression = *compression;
   request.connection = conn;
   request.database = target;
   request.progress = TerminalProgress();
   request.cancel = ctx.cancel;
-  RestoreGuard guard(RestoreGuardSettings(path, target));
+  RestoreGuard guard(RestoreGuardSettings(remote ? remote->file_name : path, target));
   request.guard = &guard;
   Status s = StreamRestore(request);
   LogGuardFindings(ctx, guard, path);

@@ -13,6 +13,7 @@
 #include "cli/backup_action.h"
 #include "cli/output.h"
 #include "cli/inspect_actions.h"
+#include "cli/offsite_action.h"
 #include "cli/restore_action.h"
 #include "codec/sha256.h"
 #include "dump/manifest_io.h"
@@ -90,6 +91,8 @@ struct DrillTarget {
   std::string path;
   std::string database;
   std::optional<ManifestFile> entry;
+  // --restore-test --target: the copy on the target, already verified in a first download.
+  std::shared_ptr<RemoteBackupSource> remote;
 };
 
 // The manifest of the run that made `backup`, when the run wrote one (older backups have none).
@@ -110,6 +113,17 @@ Result<std::optional<RunManifest>> ManifestOfRun(BackupDirectory& dir, const Bac
 Result<std::vector<DrillTarget>> DrillTargets(const RunContext& ctx, BackupDirectory& dir) {
   const Config& config = ctx.config;
   std::vector<DrillTarget> out;
+  if (!ctx.options.target.empty()) {
+    auto source = OpenVerifiedRemoteBackup(ctx, ctx.options.files.at(0));
+    if (!source.ok()) return Status(source.status()).AddContext("Restore drill refused the backup");
+    DrillTarget t;
+    t.remote = std::make_shared<RemoteBackupSource>(std::move(*source));
+    t.path = t.remote->url;
+    auto name = ParseBackupFileName(t.remote->file_name);
+    t.database = name ? name->database : config.database_name;
+    out.push_back(std::move(t));
+    return out;
+  }
   if (!ctx.options.files.empty()) {
     DrillTarget t;
     t.path = AbsolutePath(ctx.options.files[0]);
@@ -124,7 +138,7 @@ Result<std::vector<DrillTarget>> DrillTargets(const RunContext& ctx, BackupDirec
   if (sel.mode == DatabaseSelection::Mode::kSingle) {
     for (const auto& b : *backups) {
       if (b.name.kind != BackupKind::kDatabase || b.name.database != config.database_name) continue;
-      DrillTarget t{b.path, b.name.database, std::nullopt};
+      DrillTarget t{b.path, b.name.database, std::nullopt, nullptr};
       auto manifest = ManifestOfRun(dir, b.name);
       if (!manifest.ok()) return manifest.status();
       if (*manifest) {
@@ -150,7 +164,7 @@ Result<std::vector<DrillTarget>> DrillTargets(const RunContext& ctx, BackupDirec
     if (!folder.ok()) return folder.status();
     for (const auto& f : m->files) {
       if (f.kind != BackupKind::kDatabase || !selected(f.database)) continue;
-      out.push_back({(*folder)->PathOf(f.name), f.database, f});
+      out.push_back({(*folder)->PathOf(f.name), f.database, f, nullptr});
     }
     if (!out.empty()) return out;
   }
@@ -168,10 +182,17 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   const std::string& path = target.path;
   auto start = std::chrono::steady_clock::now();
   Status s;
-  auto compression = CompressionOfFile(path);
-  if (!compression.ok()) return compression.status();
-  auto check = VerifyBackupFile(path, *compression);
-  if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
+  Result<Compression> compression = Compression::kGzip;
+  std::string file_sha256;  // of the local file, for the manifest's record
+  if (target.remote) {
+    compression = target.remote->compression;
+  } else {
+    compression = CompressionOfFile(path);
+    if (!compression.ok()) return compression.status();
+    auto check = VerifyBackupFile(path, *compression);
+    if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
+    file_sha256 = check->sha256;
+  }
 
   std::string prefix = ScratchPrefix(target.database);
   auto leftovers = Names(conn, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE "
@@ -200,6 +221,10 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   const DumpScanner& scanner = guard.scanner();
   RestoreRequest request;
   request.path = path;
+  if (target.remote) {
+    request.source = [&](ByteSink* sink) { return target.remote->Download(sink); };
+    request.source_size = target.remote->size;
+  }
   request.compression = *compression;
   request.connection = conn;
   request.database = scratch.name();
@@ -293,8 +318,8 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
 
   if (target.entry) {
     // The file must be the one the run wrote, and hold the rows the dump stream had then.
-    if (target.entry->sha256 != check->sha256) {
-      differences.push_back("the file's SHA-256 is " + check->sha256 + ", the run's manifest says " +
+    if (target.entry->sha256 != file_sha256) {
+      differences.push_back("the file's SHA-256 is " + file_sha256 + ", the run's manifest says " +
                             target.entry->sha256);
     }
     for (const auto& [table, rows] : target.entry->table_rows) {

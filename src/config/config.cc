@@ -103,6 +103,8 @@ class ConfigReader {
       if (it == known.end()) {
         std::string names;
         for (const auto& [name, keys] : known) names += (names.empty() ? "[" : ", [") + name + "]";
+        // Target sections are read elsewhere (config/target_config.h) and have a NAME.
+        names += ", [target NAME]";
         return Status(ErrorKind::kConfiguration,
                       "'" + path_ + "' line " + std::to_string(s.line) + ": unknown section [" +
                           ExcerptForMessage(s.name) + "]; known sections are " + names);

@@ -87,6 +87,46 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, Compression com
 
 }  // namespace
 
+struct BackupStreamChecker::State {
+  Sha256 sha;
+  TrailerSink trailer;
+  std::unique_ptr<Decompressor> decompressor;
+  uint64_t compressed_bytes = 0;
+  Status failed;
+};
+
+BackupStreamChecker::BackupStreamChecker(Compression compression)
+    : state_(std::make_unique<State>()) {
+  state_->decompressor = MakeDecompressor(compression, &state_->trailer);
+}
+
+BackupStreamChecker::~BackupStreamChecker() = default;
+
+Status BackupStreamChecker::Write(std::span<const uint8_t> data) {
+  // A corrupt stream is remembered, not returned: the SHA-256 of the whole file is still wanted,
+  // and a mismatch there is the clearer message.
+  state_->sha.Update(data);
+  state_->compressed_bytes += data.size();
+  if (state_->failed.ok()) state_->failed = state_->decompressor->Write(data);
+  return Status::Ok();
+}
+
+Result<StreamCheck> BackupStreamChecker::Finish(const std::string& what) {
+  Status s = state_->failed;
+  if (s.ok()) s = state_->decompressor->Finish();
+  if (!s.ok()) return std::move(s).AddContext("'" + what + "'");
+  if (!state_->trailer.check().complete()) {
+    return Status(ErrorKind::kIntegrity,
+                  "'" + what + "': the dump inside does not end with '-- Dump completed'; it was "
+                               "cut off");
+  }
+  StreamCheck out;
+  out.sha256 = state_->sha.FinishHex();
+  out.compressed_bytes = state_->compressed_bytes;
+  out.dump_bytes = state_->trailer.check().total_bytes();
+  return out;
+}
+
 std::string ChecksumFileContent(const std::string& sha256_hex, const std::string& file_name) {
   return sha256_hex + "  " + file_name + "\n";
 }

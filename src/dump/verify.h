@@ -4,8 +4,10 @@
 #define MYSQL_BACKUP_DUMP_VERIFY_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "codec/compressor.h"
 #include "config/config.h"
 #include "storage/dir_fd.h"
 #include "util/status.h"
@@ -16,6 +18,21 @@ struct StreamCheck {
   std::string sha256;
   uint64_t compressed_bytes = 0;
   uint64_t dump_bytes = 0;
+};
+
+// The same check for bytes that arrive as a stream (a download from an offsite target): write
+// the whole stored file through it, then Finish().
+class BackupStreamChecker : public ByteSink {
+ public:
+  explicit BackupStreamChecker(Compression compression);
+  ~BackupStreamChecker() override;
+  Status Write(std::span<const uint8_t> data) override;
+  // Errors: kIntegrity (corrupt or truncated stream, missing trailer), naming `what`.
+  Result<StreamCheck> Finish(const std::string& what);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // A checksum file is one line of about 100 bytes; anything larger is not one of ours.

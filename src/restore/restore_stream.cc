@@ -57,15 +57,39 @@ class ClientSink : public ByteSink {
   const std::atomic<bool>* cancel_;
 };
 
+// The stored bytes of a streamed source on their way to the decompressor, counted for progress.
+class SourceSink : public ByteSink {
+ public:
+  SourceSink(const RestoreRequest& request, Decompressor* decompressor)
+      : request_(request), decompressor_(decompressor) {}
+  Status Write(std::span<const uint8_t> data) override {
+    if (Cancelled(request_.cancel)) return Status(ErrorKind::kProcess, "Interrupted by a signal");
+    read_ += data.size();
+    Status s = decompressor_->Write(data);
+    if (s.ok() && request_.progress) request_.progress(read_, request_.source_size);
+    return s;
+  }
+
+ private:
+  const RestoreRequest& request_;
+  Decompressor* decompressor_;
+  uint64_t read_ = 0;
+};
+
 }  // namespace
 
 Status StreamRestore(const RestoreRequest& request) {
   auto program = FindClientProgram();
   if (!program.ok()) return program.status();
-  auto file = OpenForReading(request.path);
-  if (!file.ok()) return file.status();
-  struct stat st;
-  uint64_t total = fstat(file->get(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  UniqueFd file;
+  uint64_t total = request.source_size;
+  if (!request.source) {
+    auto opened = OpenForReading(request.path);
+    if (!opened.ok()) return opened.status();
+    file = std::move(*opened);
+    struct stat st;
+    total = fstat(file.get(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  }
   auto option_fd = MakeOptionFilePipe(ClientOptionFile(request.connection));
   if (!option_fd.ok()) return option_fd.status();
   int in_fds[2], err_fds[2];
@@ -107,12 +131,18 @@ Status StreamRestore(const RestoreRequest& request) {
   std::vector<uint8_t> buf(1 << 20);
   uint64_t read_total = 0;
   Status s;
-  for (;;) {
+  if (request.source) {
+    SourceSink source_sink(request, decompressor.get());
+    s = request.source(&source_sink);
+    if (s.ok()) s = decompressor->Finish();
+    if (s.ok()) s = request.guard->Finish();
+  }
+  while (!request.source) {
     if (Cancelled(request.cancel)) {
       s = Status(ErrorKind::kProcess, "Interrupted by a signal");
       break;
     }
-    ssize_t n = read(file->get(), buf.data(), buf.size());
+    ssize_t n = read(file.get(), buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       s = ErrnoError(ErrorKind::kStorage, "read", request.path);

@@ -16,7 +16,11 @@
 namespace mysql_backup {
 
 struct RestoreRequest {
-  std::string path;
+  std::string path;  // the file to read; with `source`, only named in messages
+  // When set, the stored bytes come from here instead of `path` (a download from an offsite
+  // target): it writes the whole file into the sink it is given and returns the sink's error.
+  std::function<Status(ByteSink*)> source;
+  uint64_t source_size = 0;  // for progress
   Compression compression = Compression::kGzip;
   ConnectionConfig connection;
   std::string database;
