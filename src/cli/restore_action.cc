@@ -70,9 +70,17 @@ Status RunRestoreAction(const RunContext& ctx) {
   if (!ctx.options.restore_run.empty()) return RunServerRestore(ctx);
   std::string path = AbsolutePath(ctx.options.files.at(0));
   const std::string& target = ctx.options.target_database;
-  auto compression = CompressionOfFile(path);
-  if (!compression.ok()) return compression.status();
-  auto check = VerifyBackupFile(path, *compression);
+  auto format = StoredFormatOfFile(path);
+  if (!format.ok()) return format.status();
+  // An encrypted backup needs the identity before anything is checked or loaded.
+  std::vector<age::X25519Identity> identities;
+  if (format->encrypted) {
+    auto loaded = LoadIdentities(ctx.config.encryption, "restore", path);
+    if (!loaded.ok()) return loaded.status();
+    identities = std::move(*loaded);
+    format->identities = &identities;
+  }
+  auto check = VerifyBackupFile(path, *format);
   if (!check.ok()) {
     return Status(check.status()).AddContext("Refusing to restore a backup that fails verification");
   }
@@ -92,7 +100,9 @@ Status RunRestoreAction(const RunContext& ctx) {
   auto start = std::chrono::steady_clock::now();
   RestoreRequest request;
   request.path = path;
-  request.compression = *compression;
+  request.compression = format->compression;
+  request.encrypted = format->encrypted;
+  request.identities = &identities;
   request.connection = conn;
   request.database = target;
   request.progress = TerminalProgress();

@@ -168,9 +168,16 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   const std::string& path = target.path;
   auto start = std::chrono::steady_clock::now();
   Status s;
-  auto compression = CompressionOfFile(path);
-  if (!compression.ok()) return compression.status();
-  auto check = VerifyBackupFile(path, *compression);
+  auto format = StoredFormatOfFile(path);
+  if (!format.ok()) return format.status();
+  std::vector<age::X25519Identity> identities;
+  if (format->encrypted) {
+    auto loaded = LoadIdentities(config.encryption, "restore", path);
+    if (!loaded.ok()) return loaded.status();
+    identities = std::move(*loaded);
+    format->identities = &identities;
+  }
+  auto check = VerifyBackupFile(path, *format);
   if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
 
   std::string prefix = ScratchPrefix(target.database);
@@ -200,7 +207,9 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   const DumpScanner& scanner = guard.scanner();
   RestoreRequest request;
   request.path = path;
-  request.compression = *compression;
+  request.compression = format->compression;
+  request.encrypted = format->encrypted;
+  request.identities = &identities;
   request.connection = conn;
   request.database = scratch.name();
   request.guard = &guard;
