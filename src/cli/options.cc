@@ -54,6 +54,9 @@ constexpr OptionSpec kOptions[] = {
      "copy backups to the offsite targets (no FILE: every backup a target lacks)"},
     {"--target", 0, Arg::kRequired, "NAME",
      "with --upload, --list, --verify: only the offsite target [target NAME]"},
+    {"--generate-key", 0, Arg::kOptional, "FILE",
+     "write a new age identity to FILE (mode 0600, never over an existing file) and print its "
+     "public key for [encryption] recipients; no FILE: print the identity"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -225,6 +228,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     } else if (name == "--target") {
       o.target = values[0];
       have_remote = true;
+    } else if (name == "--generate-key") {
+      actions.push_back(name);
+      if (!values.empty()) o.key_file = values[0];
     } else if (name == "--version") {
       actions.push_back(name);
     } else if (name == "--help") {
@@ -272,6 +278,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--daemon") o.action = Action::kDaemon;
   if (a == "--check") o.action = Action::kCheck;
   if (a == "--upload") o.action = Action::kUpload;
+  if (a == "--generate-key") o.action = Action::kGenerateKey;
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");
