@@ -45,11 +45,13 @@ class EncryptionRunTest : public ::testing::Test {
   }
 
   // `extra` goes into [encryption] after the recipients.
-  std::string WriteConfig(const std::string& encryption_lines) {
+  std::string WriteConfig(const std::string& encryption_lines,
+                          const std::string& backup_lines = "") {
     std::string text = "[database]\nhost = 127.0.0.1\nport = " + std::to_string(server_->port()) +
                        "\nuser = backup\npassword = " + MariaDbServer::kBackupPassword +
                        "\ndatabase = awkward\n[backup]\nbackup_dir = " + backup_dir_ +
-                       "\nmysqldump_options = " + kDumpOptions + "\n[restore]\nuser = " +
+                       "\nmysqldump_options = " + kDumpOptions + "\n" + backup_lines +
+                       "[restore]\nuser = " +
                        MariaDbServer::kRestoreUser + "\npassword = " +
                        MariaDbServer::kRestorePassword + "\n[encryption]\n" + encryption_lines;
     std::string path = dir_ / ("backup-" + std::to_string(configs_++) + ".conf");
@@ -177,6 +179,23 @@ TEST_F(EncryptionRunTest, WrongIdentityIs65AndLoadsNothing) {
   EXPECT_EQ(server_->Sql("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
                          "'crypt_wrong'"),
             "0\n");
+}
+
+TEST_F(EncryptionRunTest, CleanupTreatsEncryptedBackupsLikeOthers) {
+  std::string path = TakeBackup(WithoutKey());
+  ASSERT_FALSE(path.empty());
+  std::string old = backup_dir_ + "/daily/awkward-daily-20200101T000000Z.sql.gz.age";
+  WriteTextFile(old, "age-encryption.org/v1\n", 0640);
+  WriteTextFile(old + ".sha256", std::string(64, '0') + "  " + BaseName(old) + "\n", 0640);
+  std::string config = WriteConfig("recipients = " + recipient_ + "\n", "daily_retention = 1\n");
+  CliResult list = RunMysqlBackup({"-c", config, "--list"});
+  EXPECT_TRUE(Contains(list.out, BaseName(old))) << list.out;
+  CliResult r = RunMysqlBackup({"-c", config, "--cleanup"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Exists(old));
+  EXPECT_FALSE(Exists(old + ".sha256"));
+  EXPECT_TRUE(Exists(path));
+  EXPECT_TRUE(Exists(path + ".sha256"));
 }
 
 TEST_F(EncryptionRunTest, BadRecipientIs78NamingTheKey) {

@@ -17,21 +17,6 @@
 
 namespace mysql_backup {
 
-namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
-Result<Compression> CompressionOfFile(const std::string& path) {
-  if (EndsWith(path, ".gz")) return Compression::kGzip;
-  if (EndsWith(path, ".zst")) return Compression::kZstd;
-  return Status(ErrorKind::kUsage,
-                "'" + path + "' is not a backup: expected a .sql.gz or .sql.zst file");
-}
-
 Status RunListAction(const RunContext& ctx) {
   // No lock: listing writes nothing, and works in a read-only backup_dir.
   auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
