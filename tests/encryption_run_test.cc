@@ -166,6 +166,23 @@ TEST_F(EncryptionRunTest, RestoreAndDrillDecryptAndRestoreEqual) {
   EXPECT_EQ(drill_no_key.exit_code, 78) << drill_no_key.out << drill_no_key.err;
 }
 
+TEST_F(EncryptionRunTest, WholeRunRestoreAndDrillDecryptThroughTheManifest) {
+  // `databases =`: the run's manifest drives restore latest and the drill.
+  std::string config = WriteConfig(
+      "recipients = " + recipient_ + "\nidentity_file = " + key_ + "\n");
+  std::string text = ReadTextFile(config);
+  text.replace(text.find("database = awkward"), 18, "databases = awkward");
+  WriteTextFile(config, text, 0600);
+  std::string path = TakeBackup(config);
+  ASSERT_FALSE(path.empty());
+  CliResult drill = RunMysqlBackup({"-c", config, "--restore-test"});
+  EXPECT_EQ(drill.exit_code, 0) << drill.out << drill.err;
+  CliResult restore =
+      RunMysqlBackup({"-c", config, "--restore", "latest", "--databases", "awkward", "--force"});
+  EXPECT_EQ(restore.exit_code, 0) << restore.out << restore.err;
+  EXPECT_EQ(source_fingerprint_, DatabaseFingerprint(*server_, "awkward"));
+}
+
 TEST_F(EncryptionRunTest, WrongIdentityIs65AndLoadsNothing) {
   std::string path = TakeBackup(WithoutKey());
   ASSERT_FALSE(path.empty());
