@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/actions.h"
+#include "cli/keygen_action.h"
 #include "cli/monitoring.h"
 #include "cli/options.h"
 #include "cli/run_context.h"
@@ -64,6 +65,12 @@ int Run(int argc, char** argv) {
   if (options->action == Action::kVersion) {
     std::printf("mysql-backup %s\n", MYSQL_BACKUP_VERSION);
     return 0;
+  }
+  if (options->action == Action::kGenerateKey) {
+    // No configuration: a key is made wherever the operator keeps keys, not on the backup host.
+    Status s = RunGenerateKey(options->key_file);
+    if (!s.ok()) PrintError(s);
+    return s.exit_code();
   }
   const ActionSpec* spec = FindAction(options->action);
 

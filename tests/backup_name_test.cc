@@ -99,6 +99,57 @@ TEST(BackupNameTest, RejectsEverythingThatIsNotABackupName) {
   }
 }
 
+TEST(BackupNameTest, EncryptedNamesEndInAgeAndRoundTrip) {
+  static const struct {
+    BackupKind kind;
+    std::string database;
+    Compression compression;
+    const char* file_name;
+  } kCases[] = {
+      {BackupKind::kDatabase, "shop", Compression::kGzip, "shop-daily-20261127T000003Z.sql.gz.age"},
+      {BackupKind::kDatabase, "shop", Compression::kZstd,
+       "shop-daily-20261127T000003Z.sql.zst.age"},
+      {BackupKind::kDatabase, "x.age", Compression::kGzip,
+       "x.age-daily-20261127T000003Z.sql.gz.age"},
+      {BackupKind::kAccounts, "", Compression::kGzip,
+       "accounts-daily-20261127T000003Z.accounts.sql.gz.age"},
+  };
+  for (const auto& c : kCases) {
+    BackupName name;
+    name.database = c.database;
+    name.created = 1795737603;
+    name.compression = c.compression;
+    name.kind = c.kind;
+    name.encrypted = true;
+    EXPECT_EQ(BackupFileName(name), c.file_name);
+    auto parsed = ParseBackupFileName(c.file_name);
+    ASSERT_TRUE(parsed.has_value()) << c.file_name;
+    EXPECT_TRUE(parsed->encrypted) << c.file_name;
+    EXPECT_EQ(parsed->kind, c.kind) << c.file_name;
+    EXPECT_EQ(parsed->database, c.database) << c.file_name;
+    EXPECT_EQ(parsed->compression, c.compression) << c.file_name;
+  }
+  auto plain = ParseBackupFileName("shop-daily-20261127T000003Z.sql.gz");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->encrypted);
+  EXPECT_STREQ(kEncryptedSuffix, ".age");
+}
+
+TEST(BackupNameTest, RejectsAgeFilesThatAreNotEncryptedBackups) {
+  static const char* const kNotBackups[] = {
+      "shop-daily-20261127T000003Z.sql.gz.age.sha256",
+      "shop-daily-20261127T000003Z.sql.gz.age.age",
+      "shop-daily-20261127T000003Z.sql.age",
+      "shop-daily-20261127T000003Z.age",
+      "shop-daily-20261127T000003Z.sql.gz.AGE",
+      "manifest-daily-20261127T000003Z.json.age",
+      ".age",
+  };
+  for (const char* name : kNotBackups) {
+    EXPECT_FALSE(ParseBackupFileName(name).has_value()) << "'" << name << "'";
+  }
+}
+
 TEST(BackupNameTest, TypeNamesRoundTrip) {
   for (BackupType t : kAllBackupTypes) {
     auto parsed = ParseBackupType(BackupTypeName(t));

@@ -838,4 +838,65 @@ TEST_F(ConfigTest, RelativeDirectoriesAreMadeAbsolute) {
 }
 
 }  // namespace
+constexpr char kRecipient1[] = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+constexpr char kRecipient2[] = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg";
+
+TEST_F(ConfigTest, EncryptionIsOffWithoutTheSection) {
+  auto r = Load(kMinimal);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->encryption.enabled());
+  EXPECT_TRUE(r->encryption.identity_file.empty());
+}
+
+TEST_F(ConfigTest, EncryptionRecipientsAreSpaceOrCommaSeparated) {
+  auto r = Load(std::string(kMinimal) + "[encryption]\nrecipients = " + kRecipient1 + ", " +
+                kRecipient2 + "\nidentity_file = /nonexistent/key.txt\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->encryption.recipients.size(), 2u);
+  EXPECT_EQ(r->encryption.recipients[0].ToString(), kRecipient1);
+  EXPECT_EQ(r->encryption.recipients[1].ToString(), kRecipient2);
+  // identity_file is only a path at load time: a backup never reads it.
+  EXPECT_EQ(r->encryption.identity_file, "/nonexistent/key.txt");
+}
+
+TEST_F(ConfigTest, EncryptionRecipientsFileIsRead) {
+  std::string file = Write("recipients.txt", std::string("# ops\n") + kRecipient1 + "\n\n" +
+                                                 kRecipient2 + "\n");
+  auto r = Load(std::string(kMinimal) + "[encryption]\nrecipients_file = " + file + "\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->encryption.recipients.size(), 2u);
+}
+
+TEST_F(ConfigTest, EncryptionMistakesAreNamedByKey) {
+  ExpectError(Load(std::string(kMinimal) + "[encryption]\nrecipients = age1bogus\n"),
+              {"[encryption] recipients", "'age1bogus'"}, "bad recipient");
+  ExpectError(Load(std::string(kMinimal) + "[encryption]\nrecipients = " + kRecipient1 +
+                   "\nrecipients_file = /x\n"),
+              {"[encryption] recipients_file", "not both"}, "both keys");
+  ExpectError(Load(std::string(kMinimal) + "[encryption]\nrecipient = " + kRecipient1 + "\n"),
+              {"[encryption] recipient", "unknown key"}, "typo");
+  ExpectError(Load(std::string(kMinimal) + "[encryption]\nrecipients_file = " + dir_ +
+                   "/missing.txt\n"),
+              {"[encryption] recipients_file", "missing.txt"}, "missing file");
+  // A secret key where the public one belongs is refused without being echoed.
+  std::string secret =
+      "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+  auto r = Load(std::string(kMinimal) + "[encryption]\nrecipients = " + secret + "\n");
+  ExpectError(r, {"[encryption] recipients", "secret key"}, "secret key");
+  if (!r.ok()) {
+    EXPECT_EQ(r.status().ToString().find(secret), std::string::npos);
+  }
+}
+
+TEST_F(ConfigTest, MissingIdentityFileIsNamedWhenAnActionNeedsIt) {
+  EncryptionConfig none;
+  auto r = LoadIdentities(none, "restore", "/b/x.sql.gz.age");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().exit_code(), 78);
+  EXPECT_NE(r.status().ToString().find(
+                "[encryption] identity_file is needed to restore '/b/x.sql.gz.age'"),
+            std::string::npos)
+      << r.status().ToString();
+}
+
 }  // namespace mysql_backup

@@ -102,4 +102,31 @@ TEST(ManifestTest, DamagedManifestsAreIntegrityErrors) {
 }
 
 }  // namespace
+TEST(ManifestTest, EncryptedFilesKeepTheirRecipientsAndPlainHash) {
+  RunManifest m = SampleManifest();
+  ManifestFile& f = m.files[0];
+  f.name = "shop-weekly-20261127T000003Z.sql.gz.age";
+  f.encrypted = true;
+  f.recipients = {"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+                  "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg"};
+  f.plain_sha256 = std::string(64, 'c');
+  std::string json = ManifestToJson(m);
+  EXPECT_NE(json.find("\"encrypted\": true"), std::string::npos) << json;
+  auto parsed = ParseManifest(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(*parsed, m);
+}
+
+TEST(ManifestTest, FilesWithoutTheEncryptionMembersReadAsPlain) {
+  // A manifest written before encryption existed: no "encrypted" anywhere.
+  std::string json = ManifestToJson(SampleManifest());
+  ASSERT_EQ(json.find("encrypted"), std::string::npos);
+  auto parsed = ParseManifest(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  for (const auto& f : parsed->files) {
+    EXPECT_FALSE(f.encrypted) << f.name;
+    EXPECT_TRUE(f.recipients.empty()) << f.name;
+  }
+}
+
 }  // namespace mysql_backup

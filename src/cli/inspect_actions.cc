@@ -17,21 +17,6 @@
 
 namespace mysql_backup {
 
-namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
-Result<Compression> CompressionOfFile(const std::string& path) {
-  if (EndsWith(path, ".gz")) return Compression::kGzip;
-  if (EndsWith(path, ".zst")) return Compression::kZstd;
-  return Status(ErrorKind::kUsage,
-                "'" + path + "' is not a backup: expected a .sql.gz or .sql.zst file");
-}
-
 Status RunListAction(const RunContext& ctx) {
   // No lock: listing writes nothing, and works in a read-only backup_dir.
   auto dir = BackupDirectory::Open(ctx.config.backup.backup_dir);
@@ -71,7 +56,7 @@ Status RunListAction(const RunContext& ctx) {
              ", \"manifest\": " + manifest + ", \"path\": " + JsonQuote(b.path) +
              ", \"size\": " + std::to_string(b.size) +
              ", \"created\": " + JsonQuote(FormatIsoUtc(b.name.created)) + ", \"sha256\": " + sha +
-             "}";
+             ", \"encrypted\": " + (b.name.encrypted ? "true" : "false") + "}";
     }
     out += first ? "]\n" : "\n]\n";
     std::fputs(out.c_str(), stdout);
@@ -130,6 +115,14 @@ Status RunVerifyAction(const RunContext& ctx) {
   } else {
     for (const auto& f : ctx.options.files) paths.push_back(AbsolutePath(f));
   }
+  // With [encryption] identity_file, encrypted backups are decrypted and checked in full;
+  // without, their SHA-256 only (no key needed on the backup host).
+  std::vector<age::X25519Identity> identities;
+  if (!ctx.config.encryption.identity_file.empty()) {
+    auto loaded = LoadIdentities(ctx.config.encryption, "verify", "the encrypted backups");
+    if (!loaded.ok()) return loaded.status();
+    identities = std::move(*loaded);
+  }
   int failed = 0;
   int gone = 0;
   bool storage_only = true;
@@ -141,11 +134,12 @@ Status RunVerifyAction(const RunContext& ctx) {
       auto f = dir->TypeFolder(listed[i].name.type);
       if (f.ok()) folder = *f;
     }
-    auto compression = CompressionOfFile(path);
+    auto format = StoredFormatOfFile(path);
+    if (format.ok()) format->identities = &identities;
     Result<StreamCheck> check =
-        !compression.ok()  ? Result<StreamCheck>(compression.status())
-        : folder != nullptr ? VerifyBackupFileAt(*folder, listed[i].file_name, *compression)
-                            : VerifyBackupFile(path, *compression);
+        !format.ok()        ? Result<StreamCheck>(format.status())
+        : folder != nullptr ? VerifyBackupFileAt(*folder, listed[i].file_name, *format)
+                            : VerifyBackupFile(path, *format);
     if (!check.ok() && folder != nullptr) {
       // Deleted since it was listed (by hand, or by a cleanup in a backup_dir without .lock):
       // gone is not damaged.
@@ -160,7 +154,11 @@ Status RunVerifyAction(const RunContext& ctx) {
       }
     }
     if (check.ok()) {
-      PrintResultLine("OK      " + path);
+      bool hash_only = check->encrypted && !check->decrypted;
+      PrintResultLine("OK      " + path +
+                      (hash_only ? " (encrypted: SHA-256 only; set [encryption] identity_file "
+                                   "to decrypt and check the dump inside)"
+                                 : ""));
       ctx.logger.Info("Verified '" + path + "': OK", {{"BACKUP_FILE", path},
                                                       {"BACKUP_SHA256", check->sha256}});
     } else {

@@ -13,9 +13,6 @@ Status RunListAction(const RunContext& ctx);
 // Exit 65 when any backup fails its check; one line per file either way.
 Status RunVerifyAction(const RunContext& ctx);
 
-// The compression a backup file uses, from its suffix. Errors: kUsage for other files.
-Result<Compression> CompressionOfFile(const std::string& path);
-
 }  // namespace mysql_backup
 
 #endif  // MYSQL_BACKUP_CLI_INSPECT_ACTIONS_H_

@@ -545,9 +545,14 @@ Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
   out.size = chosen->file.size;
   out.url = (*remote)->Describe(out.key);
   out.remote = std::move(*remote);
-  auto compression = CompressionOfFile(out.file_name);
-  if (!compression.ok()) return compression.status();
-  out.compression = *compression;
+  auto format = StoredFormatOfFile(out.file_name);
+  if (!format.ok()) return format.status();
+  if (format->encrypted) {
+    return Status(ErrorKind::kUsage,
+                  "'" + out.url + "' is encrypted; restoring an encrypted backup straight from a "
+                  "target is not supported yet: download it and its .sha256, then --restore FILE");
+  }
+  out.compression = format->compression;
   if (!chosen->has_checksum) {
     return Status(ErrorKind::kIntegrity, "'" + out.url + "' has no .sha256 beside it: incomplete copy");
   }

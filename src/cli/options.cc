@@ -55,6 +55,9 @@ constexpr OptionSpec kOptions[] = {
     {"--target", 0, Arg::kRequired, "NAME",
      "with --upload, --list, --verify: only the offsite target [target NAME]; with --restore, "
      "--restore-test: read the FILE (or latest) from it"},
+    {"--generate-key", 0, Arg::kOptional, "FILE",
+     "write a new age identity to FILE (mode 0600, never over an existing file) and print its "
+     "public key for [encryption] recipients; no FILE: print the identity"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -226,6 +229,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     } else if (name == "--target") {
       o.target = values[0];
       have_remote = true;
+    } else if (name == "--generate-key") {
+      actions.push_back(name);
+      if (!values.empty()) o.key_file = values[0];
     } else if (name == "--version") {
       actions.push_back(name);
     } else if (name == "--help") {
@@ -273,6 +279,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--daemon") o.action = Action::kDaemon;
   if (a == "--check") o.action = Action::kCheck;
   if (a == "--upload") o.action = Action::kUpload;
+  if (a == "--generate-key") o.action = Action::kGenerateKey;
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");

@@ -22,6 +22,7 @@ enum class Action {
   kDaemon,
   kCheck,
   kUpload,
+  kGenerateKey,
   kVersion,
   kHelp,
 };
@@ -42,6 +43,7 @@ struct Options {
   bool restore_accounts = false;               // --accounts
   std::string unit;  // --notify-failure UNIT
   std::string target;  // --target NAME: an offsite target ([target NAME])
+  std::string key_file;  // --generate-key FILE (empty: print the identity on stdout)
 };
 
 // Errors: kUsage, with a message saying what is wrong and pointing at --help.

@@ -67,7 +67,8 @@ Status RunRestoreAction(const RunContext& ctx) {
   // From an offsite target: verified in a first full download, streamed in a second.
   std::optional<RemoteBackupSource> remote;
   std::string path;
-  Result<Compression> compression = Compression::kGzip;
+  StoredFormat format;
+  std::vector<age::X25519Identity> identities;
   if (!ctx.options.target.empty()) {
     auto source = OpenVerifiedRemoteBackup(ctx, ctx.options.files.at(0));
     if (!source.ok()) {
@@ -76,12 +77,20 @@ Status RunRestoreAction(const RunContext& ctx) {
     }
     remote = std::move(*source);
     path = remote->url;
-    compression = remote->compression;
+    format.compression = remote->compression;
   } else {
     path = AbsolutePath(ctx.options.files.at(0));
-    compression = CompressionOfFile(path);
-    if (!compression.ok()) return compression.status();
-    auto check = VerifyBackupFile(path, *compression);
+    auto stored = StoredFormatOfFile(path);
+    if (!stored.ok()) return stored.status();
+    format = *stored;
+    // An encrypted backup needs the identity before anything is checked or loaded.
+    if (format.encrypted) {
+      auto loaded = LoadIdentities(ctx.config.encryption, "restore", path);
+      if (!loaded.ok()) return loaded.status();
+      identities = std::move(*loaded);
+      format.identities = &identities;
+    }
+    auto check = VerifyBackupFile(path, format);
     if (!check.ok()) {
       return Status(check.status()).AddContext("Refusing to restore a backup that fails verification");
     }
@@ -106,7 +115,9 @@ Status RunRestoreAction(const RunContext& ctx) {
     request.source = [&](ByteSink* sink) { return remote->Download(sink); };
     request.source_size = remote->size;
   }
-  request.compression = *compression;
+  request.compression = format.compression;
+  request.encrypted = format.encrypted;
+  request.identities = &identities;
   request.connection = conn;
   request.database = target;
   request.progress = TerminalProgress();

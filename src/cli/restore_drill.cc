@@ -182,14 +182,22 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   const std::string& path = target.path;
   auto start = std::chrono::steady_clock::now();
   Status s;
-  Result<Compression> compression = Compression::kGzip;
+  StoredFormat format;
+  std::vector<age::X25519Identity> identities;
   std::string file_sha256;  // of the local file, for the manifest's record
   if (target.remote) {
-    compression = target.remote->compression;
+    format.compression = target.remote->compression;
   } else {
-    compression = CompressionOfFile(path);
-    if (!compression.ok()) return compression.status();
-    auto check = VerifyBackupFile(path, *compression);
+    auto stored = StoredFormatOfFile(path);
+    if (!stored.ok()) return stored.status();
+    format = *stored;
+    if (format.encrypted) {
+      auto loaded = LoadIdentities(config.encryption, "restore", path);
+      if (!loaded.ok()) return loaded.status();
+      identities = std::move(*loaded);
+      format.identities = &identities;
+    }
+    auto check = VerifyBackupFile(path, format);
     if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
     file_sha256 = check->sha256;
   }
@@ -225,7 +233,9 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
     request.source = [&](ByteSink* sink) { return target.remote->Download(sink); };
     request.source_size = target.remote->size;
   }
-  request.compression = *compression;
+  request.compression = format.compression;
+  request.encrypted = format.encrypted;
+  request.identities = &identities;
   request.connection = conn;
   request.database = scratch.name();
   request.guard = &guard;

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "cli/output.h"
 #include "cli/restore_action.h"
+#include "codec/age_decryptor.h"
 #include "codec/compressor.h"
 #include "dump/manifest_io.h"
 #include "dump/verify.h"
@@ -37,12 +39,28 @@ class StringSink : public ByteSink {
   std::string text;
 };
 
+class DecompressorSink : public ByteSink {
+ public:
+  explicit DecompressorSink(Decompressor* d) : d_(d) {}
+  Status Write(std::span<const uint8_t> data) override { return d_->Write(data); }
+
+ private:
+  Decompressor* d_;
+};
+
 Result<std::string> ReadCompressedText(const DirFd& dir, const std::string& name,
-                                       Compression compression) {
+                                       const StoredFormat& format) {
   auto fd = OpenRegularFileAt(dir, name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
   if (!fd.ok()) return fd.status();
   StringSink sink;
-  auto decompressor = MakeDecompressor(compression, &sink);
+  auto decompressor_ = MakeDecompressor(format.compression, &sink);
+  DecompressorSink decompressor_sink(decompressor_.get());
+  std::optional<AgeDecryptor> decryptor;
+  ByteSink* decompressor = &decompressor_sink;
+  if (format.encrypted) {
+    decryptor.emplace(*format.identities, &decompressor_sink, dir.PathOf(name));
+    decompressor = &*decryptor;
+  }
   std::vector<uint8_t> buf(1 << 16);
   for (;;) {
     ssize_t n = read(fd->get(), buf.data(), buf.size());
@@ -52,7 +70,8 @@ Result<std::string> ReadCompressedText(const DirFd& dir, const std::string& name
     Status s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
     if (!s.ok()) return s;
   }
-  Status s = decompressor->Finish();
+  Status s = decryptor ? decryptor->Finish() : Status::Ok();
+  if (s.ok()) s = decompressor_->Finish();
   if (!s.ok()) return s;
   return std::move(sink.text);
 }
@@ -135,13 +154,24 @@ Status RunServerRestore(const RunContext& ctx) {
 
   // Every file verified, and the one the run wrote, before the server is touched.
   ctx.logger.Status("Verifying " + run);
+  std::vector<age::X25519Identity> identities;  // loaded at the first encrypted file
   std::vector<const ManifestFile*> all = files;
   if (accounts != nullptr) all.push_back(accounts);
   for (const ManifestFile* f : all) {
     auto name = ParseBackupFileName(f->name);
     if (!name) return Status(ErrorKind::kIntegrity, "the manifest names '" + f->name +
                                                         "', which is not a backup name");
-    auto check = VerifyBackupFileAt(type_dir, f->name, name->compression);
+    StoredFormat format(name->compression);
+    format.encrypted = name->encrypted;
+    if (format.encrypted) {
+      if (identities.empty()) {
+        auto loaded = LoadIdentities(ctx.config.encryption, "restore", type_dir.PathOf(f->name));
+        if (!loaded.ok()) return loaded.status();
+        identities = std::move(*loaded);
+      }
+      format.identities = &identities;
+    }
+    auto check = VerifyBackupFileAt(type_dir, f->name, format);
     if (!check.ok()) {
       return Status(check.status()).AddContext("Refusing to restore " + run);
     }
@@ -154,8 +184,11 @@ Status RunServerRestore(const RunContext& ctx) {
   }
   AccountsPlan plan;
   if (accounts != nullptr) {
-    auto text = ReadCompressedText(type_dir, accounts->name,
-                                   ParseBackupFileName(accounts->name)->compression);
+    auto accounts_name = ParseBackupFileName(accounts->name);
+    StoredFormat format(accounts_name->compression);
+    format.encrypted = accounts_name->encrypted;
+    format.identities = &identities;  // loaded above, when encrypted
+    auto text = ReadCompressedText(type_dir, accounts->name, format);
     if (!text.ok()) return text.status();
     auto planned = PlanAccountsRestore(*text);
     if (!planned.ok()) {
@@ -200,6 +233,8 @@ Status RunServerRestore(const RunContext& ctx) {
     RestoreRequest request;
     request.path = path;
     request.compression = ParseBackupFileName(f->name)->compression;
+    request.encrypted = ParseBackupFileName(f->name)->encrypted;
+    request.identities = &identities;
     request.connection = conn;
     request.database = f->database;
     request.cancel = ctx.cancel;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -532,6 +533,13 @@ Result<Config> LoadConfig(const std::string& path) {
     target_sections.push_back(std::move(section));
     return true;
   });
+  // [encryption] too (config/encryption_config.cc): it checks its own keys.
+  std::optional<IniSection> encryption_section;
+  std::erase_if(*sections, [&](IniSection& section) {
+    if (section.name != kEncryptionSection) return false;
+    encryption_section = std::move(section);
+    return true;
+  });
   ConfigReader r(path, std::move(*sections));
   Status s = r.CheckKnown(KnownKeys());
   if (s.ok()) s = r.CheckControlCharacters(MultiLineKeys());
@@ -549,6 +557,9 @@ Result<Config> LoadConfig(const std::string& path) {
   if (s.ok()) {
     s = ReadTargets(target_sections, path, c.backup.daily_retention, c.backup.weekly_retention,
                     c.backup.monthly_retention, &c.targets, &c.warnings);
+  }
+  if (s.ok()) {
+    s = ReadEncryption(encryption_section ? &*encryption_section : nullptr, path, &c.encryption);
   }
   if (!s.ok()) return s;
   c.general.log_dir = AbsolutePath(c.general.log_dir);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/database_selection.h"
+#include "config/encryption_config.h"
 #include "config/target_config.h"
 #include "util/status.h"
 
@@ -87,6 +88,7 @@ struct Config {
   ConnectionConfig restore;
   MonitoringConfig monitoring;
   std::vector<TargetConfig> targets;  // [target NAME] sections, in file order
+  EncryptionConfig encryption;        // [encryption]
   std::vector<std::string> warnings;  // non-fatal findings (world-readable file, '%%' in a value)
 };
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "codec/age_encryptor.h"
 #include "dump/dump_trailer.h"
 #include "mysql/accounts_filter.h"
 #include "mysql/mysql_client.h"
@@ -39,6 +40,21 @@ class HashingFileSink : public ByteSink {
   AtomicFile* file_;
   Sha256 sha_;
   uint64_t bytes_ = 0;
+};
+
+// Hashes what passes through on its way to the encryptor: the compressed, plain stream.
+class HashingTee : public ByteSink {
+ public:
+  explicit HashingTee(ByteSink* next) : next_(next) {}
+  Status Write(std::span<const uint8_t> data) override {
+    sha_.Update(data);
+    return next_->Write(data);
+  }
+  std::string FinishHex() { return sha_.FinishHex(); }
+
+ private:
+  ByteSink* next_;
+  Sha256 sha_;
 };
 
 // Collects a child's stderr on its own thread so a chatty child can never block on it.
@@ -133,7 +149,21 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   StderrCollector stderr_collector(std::move(err_pipe->first));
 
   HashingFileSink sink(out);
-  std::unique_ptr<Compressor> compressor = MakeCompressor(request.compression, &sink);
+  // compressor -> [plain hash -> age] -> hash -> file, all in this one pass.
+  std::unique_ptr<AgeEncryptor> encryptor;
+  std::optional<HashingTee> plain_hash;
+  ByteSink* compressed_sink = &sink;
+  if (!request.recipients.empty()) {
+    auto created = AgeEncryptor::Create(request.recipients, &sink);
+    if (!created.ok()) {
+      child->Terminate();
+      return created.status();
+    }
+    encryptor = std::move(*created);
+    plain_hash.emplace(encryptor.get());
+    compressed_sink = &*plain_hash;
+  }
+  std::unique_ptr<Compressor> compressor = MakeCompressor(request.compression, compressed_sink);
   CompressorSink compressor_sink(compressor.get());
   std::optional<InternalAccountFilter> account_filter;
   if (request.drop_internal_accounts) account_filter.emplace(&compressor_sink);
@@ -187,6 +217,7 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   }
   if (account_filter) s = account_filter->Finish();
   if (s.ok()) s = compressor->Finish();
+  if (s.ok() && encryptor) s = encryptor->Finish();
   if (!s.ok()) return s;
 
   auto exit = child->Wait();
@@ -213,6 +244,7 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   }
   DumpOutcome outcome;
   outcome.sha256 = sink.FinishHex();
+  if (plain_hash) outcome.plain_sha256 = plain_hash->FinishHex();
   outcome.compressed_bytes = sink.bytes();
   outcome.dump_bytes = trailer.total_bytes();
   outcome.dump_stderr = std::move(err_text);

@@ -1,5 +1,6 @@
-// One pass from the mysqldump child to a file: the dump's stdout is compressed, the compressed
-// bytes hashed (SHA-256) and written to an AtomicFile, all streaming with bounded memory.
+// One pass from the mysqldump child to a file: the dump's stdout is compressed, (when recipients
+// are given) encrypted with age, and the bytes that reach the file hashed (SHA-256) and written to
+// an AtomicFile, all streaming with bounded memory.
 // The caller commits the file; on any error the AtomicFile still owns (and removes) it and the
 // child is stopped and reaped.
 #ifndef MYSQL_BACKUP_DUMP_DUMP_PIPELINE_H_
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "codec/age_keys.h"
 #include "codec/compressor.h"
 #include "storage/atomic_file.h"
 #include "util/status.h"
@@ -36,10 +38,16 @@ struct DumpRequest {
   // The accounts file: drop the lines about the server's internal accounts (accounts_filter.h)
   // before compression. Taps still see the dump as the program wrote it.
   bool drop_internal_accounts = false;
+  // Non-empty: the compressed stream is encrypted to these age recipients before it is hashed
+  // and written (the file is then NAME.sql.gz.age).
+  std::vector<age::X25519Recipient> recipients;
 };
 
 struct DumpOutcome {
-  std::string sha256;         // of the compressed file
+  std::string sha256;         // of the file's bytes (encrypted, when encrypting)
+  // Encrypting only: SHA-256 of the compressed stream before encryption, i.e. of what
+  // `age -d` gives back. Empty otherwise.
+  std::string plain_sha256;
   uint64_t compressed_bytes = 0;
   uint64_t dump_bytes = 0;    // uncompressed
   std::string dump_stderr;    // warnings of a successful dump

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
+#include "codec/age_decryptor.h"
 #include "codec/compressor.h"
 #include "dump/dump_trailer.h"
 #include "codec/sha256.h"
@@ -36,30 +38,76 @@ Result<DirFd> OpenParent(const std::string& path) {
   return DirFd{std::move(fd), dir};
 }
 
-Result<StreamCheck> CheckStream(int fd, const std::string& path, Compression compression);
+Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format);
 
 }  // namespace
 
-Result<StreamCheck> CheckBackupStream(const std::string& path, Compression compression) {
+Result<StreamCheck> CheckBackupStream(const std::string& path, const StoredFormat& format) {
   auto dir = OpenParent(path);
   if (!dir.ok()) return dir.status();
   auto fd = OpenRegularFileAt(*dir, BaseName(path), ErrorKind::kStorage, ErrorKind::kIntegrity);
   if (!fd.ok()) return fd.status();
-  return CheckStream(fd->get(), path, compression);
+  return CheckStream(fd->get(), path, format);
 }
 
 namespace {
 
-Result<StreamCheck> CheckStream(int fd, const std::string& path, Compression compression) {
+// Hashes the compressed stream that comes out of the decryptor.
+class HashingTee : public ByteSink {
+ public:
+  explicit HashingTee(ByteSink* next) : next_(next) {}
+  Status Write(std::span<const uint8_t> data) override {
+    sha_.Update(data);
+    return next_->Write(data);
+  }
+  std::string FinishHex() { return sha_.FinishHex(); }
+
+ private:
+  ByteSink* next_;
+  Sha256 sha_;
+};
+
+// Lets the decryptor (a ByteSink chain) feed the decompressor.
+class DecompressorSink : public ByteSink {
+ public:
+  explicit DecompressorSink(Decompressor* d) : d_(d) {}
+  Status Write(std::span<const uint8_t> data) override { return d_->Write(data); }
+
+ private:
+  Decompressor* d_;
+};
+
+// Swallows the input: the hash-only check of an encrypted file with no key at hand.
+class NullSink : public ByteSink {
+ public:
+  Status Write(std::span<const uint8_t>) override { return Status::Ok(); }
+};
+
+Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format) {
   // Clean pages are dropped by DONTNEED, so the re-read goes to the device. A disk's own cache
   // may still answer; that is as far as a user-space tool can see.
   posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   Sha256 sha;
   TrailerSink trailer;
-  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(compression, &trailer);
-  std::vector<uint8_t> buf(1 << 20);
+  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(format.compression, &trailer);
   StreamCheck out;
+  out.encrypted = format.encrypted;
+  out.decrypted = format.encrypted && format.CanDecrypt();
+  // stored bytes -> [age -> plain hash] -> decompressor -> trailer; or, hash only, nowhere.
+  std::optional<HashingTee> plain_hash;
+  std::optional<AgeDecryptor> decryptor;
+  NullSink null_sink;
+  DecompressorSink decompressor_sink(decompressor.get());
+  ByteSink* stage = &decompressor_sink;
+  if (out.decrypted) {
+    plain_hash.emplace(&decompressor_sink);
+    decryptor.emplace(*format.identities, &*plain_hash, path);
+    stage = &*decryptor;
+  } else if (format.encrypted) {
+    stage = &null_sink;
+  }
+  std::vector<uint8_t> buf(1 << 20);
   for (;;) {
     ssize_t n = read(fd, buf.data(), buf.size());
     if (n < 0) {
@@ -70,8 +118,18 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, Compression com
     std::span<const uint8_t> data(buf.data(), static_cast<size_t>(n));
     sha.Update(data);
     out.compressed_bytes += data.size();
-    Status s = decompressor->Write(data);
-    if (!s.ok()) return std::move(s).AddContext("'" + path + "'");
+    Status s = stage->Write(data);
+    if (!s.ok()) return decryptor ? s : std::move(s).AddContext("'" + path + "'");
+  }
+  if (format.encrypted && !out.decrypted) {
+    out.sha256 = sha.FinishHex();
+    return out;
+  }
+  if (decryptor) {
+    // The decryptor's messages already name the file.
+    Status s = decryptor->Finish();
+    if (!s.ok()) return s;
+    out.plain_sha256 = plain_hash->FinishHex();
   }
   Status s = decompressor->Finish();
   if (!s.ok()) return std::move(s).AddContext("'" + path + "'");
@@ -188,14 +246,32 @@ Result<std::string> ReadChecksumFileAt(const DirFd& dir, const std::string& chec
   return digest;
 }
 
-Result<StreamCheck> VerifyBackupFile(const std::string& path, Compression compression) {
+Result<StreamCheck> VerifyBackupFile(const std::string& path, const StoredFormat& format) {
   auto dir = OpenParent(path);
   if (!dir.ok()) return dir.status();
-  return VerifyBackupFileAt(*dir, BaseName(path), compression);
+  return VerifyBackupFileAt(*dir, BaseName(path), format);
+}
+
+Result<StoredFormat> StoredFormatOfFile(const std::string& path) {
+  std::string_view rest = path;
+  bool encrypted = rest.ends_with(kEncryptedSuffix);
+  if (encrypted) rest.remove_suffix(std::string_view(kEncryptedSuffix).size());
+  StoredFormat format;
+  format.encrypted = encrypted;
+  if (rest.ends_with(".gz")) {
+    format.compression = Compression::kGzip;
+  } else if (rest.ends_with(".zst")) {
+    format.compression = Compression::kZstd;
+  } else {
+    return Status(ErrorKind::kUsage, "'" + path +
+                                         "' is not a backup: expected a .sql.gz or .sql.zst file "
+                                         "(or .sql.gz.age, .sql.zst.age when encrypted)");
+  }
+  return format;
 }
 
 Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
-                                       Compression compression) {
+                                       const StoredFormat& format) {
   std::string path = dir.PathOf(name);
   // The backup is opened first: one that is gone or not a backup is reported as such, not as
   // a backup without checksum.
@@ -203,7 +279,7 @@ Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name
   if (!fd.ok()) return fd.status();
   auto expected = ReadChecksumFileAt(dir, name + kChecksumSuffix, name);
   if (!expected.ok()) return expected.status();
-  auto check = CheckStream(fd->get(), path, compression);
+  auto check = CheckStream(fd->get(), path, format);
   if (!check.ok()) return check.status();
   if (check->sha256 != *expected) {
     return Status(ErrorKind::kIntegrity, "'" + path + "': SHA-256 " + check->sha256 +

@@ -1,11 +1,21 @@
 // Re-reading a stored backup to prove it is whole: the SHA-256 of its bytes, a complete
 // compressed stream, and (when the dump has comments) the "-- Dump completed" trailer.
+//
+// An encrypted (.age) file is checked as far as the keys at hand allow. Without an identity,
+// only its SHA-256: that proves the stored bytes are the ones the backup wrote (and the backup
+// checked the compressed stream and the trailer on the plain side while writing them), but not
+// that they decrypt. With an identity, the file is also decrypted (every chunk authenticated,
+// the header MAC checked) and the compressed stream and trailer inside are checked as for a
+// plain file.
 #ifndef MYSQL_BACKUP_DUMP_VERIFY_H_
 #define MYSQL_BACKUP_DUMP_VERIFY_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "codec/age_keys.h"
 
 #include "codec/compressor.h"
 #include "config/config.h"
@@ -14,10 +24,25 @@
 
 namespace mysql_backup {
 
+// How a stored file is read. Converts from a Compression for plain files.
+struct StoredFormat {
+  StoredFormat(Compression c = Compression::kGzip) : compression(c) {}  // NOLINT: implicit
+  Compression compression;
+  bool encrypted = false;
+  // For an encrypted file: the identities to open it with (not owned). Null or empty: the
+  // check stops at the SHA-256 (StreamCheck::decrypted is false).
+  const std::vector<age::X25519Identity>* identities = nullptr;
+  bool CanDecrypt() const { return identities != nullptr && !identities->empty(); }
+};
+
 struct StreamCheck {
-  std::string sha256;
-  uint64_t compressed_bytes = 0;
-  uint64_t dump_bytes = 0;
+  std::string sha256;              // of the stored bytes
+  uint64_t compressed_bytes = 0;   // stored bytes
+  uint64_t dump_bytes = 0;         // 0 when only the hash was checked
+  bool encrypted = false;
+  // An encrypted file that was decrypted and fully checked; false: the hash only.
+  bool decrypted = false;
+  std::string plain_sha256;  // decrypted only: SHA-256 of the compressed stream inside
 };
 
 // The same check for bytes that arrive as a stream (a download from an offsite target): write
@@ -41,7 +66,7 @@ inline constexpr size_t kMaxChecksumFileSize = 1024;
 // Reads `path` once. The page cache is dropped first (posix_fadvise DONTNEED after our fsync)
 // so that, as far as the kernel allows, the bytes come from the disk rather than from memory.
 // Errors: kIntegrity (corrupt or truncated stream, missing trailer), kStorage (cannot read).
-Result<StreamCheck> CheckBackupStream(const std::string& path, Compression compression);
+Result<StreamCheck> CheckBackupStream(const std::string& path, const StoredFormat& format);
 
 // The hex digest in a sha256sum-format file, which must name `expected_file_name`. The file is
 // opened without following a link and without blocking, and must be a regular file of at most
@@ -62,10 +87,14 @@ std::string ChecksumFileContent(const std::string& sha256_hex, const std::string
 // .sha256 is kIntegrity (the backup cannot be trusted). Neither the backup nor its .sha256 is
 // followed when it is a link (the folders in `path` are), and a backup that is not a regular
 // file (a FIFO, say) is kIntegrity.
-Result<StreamCheck> VerifyBackupFile(const std::string& path, Compression compression);
+Result<StreamCheck> VerifyBackupFile(const std::string& path, const StoredFormat& format);
 // The same for `name` inside the open folder `dir`.
 Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
-                                       Compression compression);
+                                       const StoredFormat& format);
+
+// The format of a backup file from its name: ".sql.gz", ".sql.zst", and ".age" after either.
+// Errors: kUsage for other files. The identities are left for the caller to set.
+Result<StoredFormat> StoredFormatOfFile(const std::string& path);
 
 }  // namespace mysql_backup
 

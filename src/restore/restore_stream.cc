@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "codec/age_decryptor.h"
 #include "mysql/mysql_client.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
@@ -57,28 +58,42 @@ class ClientSink : public ByteSink {
   const std::atomic<bool>* cancel_;
 };
 
-// The stored bytes of a streamed source on their way to the decompressor, counted for progress.
+// The stored bytes of a streamed source on their way to the first stage (the decryptor or the
+// decompressor), counted for progress.
 class SourceSink : public ByteSink {
  public:
-  SourceSink(const RestoreRequest& request, Decompressor* decompressor)
-      : request_(request), decompressor_(decompressor) {}
+  SourceSink(const RestoreRequest& request, ByteSink* next) : request_(request), next_(next) {}
   Status Write(std::span<const uint8_t> data) override {
     if (Cancelled(request_.cancel)) return Status(ErrorKind::kProcess, "Interrupted by a signal");
     read_ += data.size();
-    Status s = decompressor_->Write(data);
+    Status s = next_->Write(data);
     if (s.ok() && request_.progress) request_.progress(read_, request_.source_size);
     return s;
   }
 
  private:
   const RestoreRequest& request_;
-  Decompressor* decompressor_;
+  ByteSink* next_;
   uint64_t read_ = 0;
+};
+
+// Lets the decryptor (a ByteSink chain) feed the decompressor.
+class DecompressorSink : public ByteSink {
+ public:
+  explicit DecompressorSink(Decompressor* d) : d_(d) {}
+  Status Write(std::span<const uint8_t> data) override { return d_->Write(data); }
+
+ private:
+  Decompressor* d_;
 };
 
 }  // namespace
 
 Status StreamRestore(const RestoreRequest& request) {
+  if (request.encrypted && (request.identities == nullptr || request.identities->empty())) {
+    return Status(ErrorKind::kConfiguration,
+                  "[encryption] identity_file is needed to restore '" + request.path + "'");
+  }
   auto program = FindClientProgram();
   if (!program.ok()) return program.status();
   UniqueFd file;
@@ -128,12 +143,22 @@ Status StreamRestore(const RestoreRequest& request) {
   ClientSink sink(in_w.get(), request.tap, request.cancel);
   request.guard->set_downstream(&sink);
   std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, request.guard);
+  // The decryptor hands on only authenticated chunks; a forged or cut file fails (65) and the
+  // client is stopped before it commits what came before.
+  std::optional<AgeDecryptor> decryptor;
+  DecompressorSink decompressor_sink(decompressor.get());
+  ByteSink* first_stage = &decompressor_sink;
+  if (request.encrypted) {
+    decryptor.emplace(*request.identities, &decompressor_sink, request.path);
+    first_stage = &*decryptor;
+  }
   std::vector<uint8_t> buf(1 << 20);
   uint64_t read_total = 0;
   Status s;
   if (request.source) {
-    SourceSink source_sink(request, decompressor.get());
+    SourceSink source_sink(request, first_stage);
     s = request.source(&source_sink);
+    if (s.ok() && decryptor) s = decryptor->Finish();
     if (s.ok()) s = decompressor->Finish();
     if (s.ok()) s = request.guard->Finish();
   }
@@ -149,12 +174,13 @@ Status StreamRestore(const RestoreRequest& request) {
       break;
     }
     if (n == 0) {
-      s = decompressor->Finish();
+      if (decryptor) s = decryptor->Finish();
+      if (s.ok()) s = decompressor->Finish();
       if (s.ok()) s = request.guard->Finish();
       break;
     }
     read_total += static_cast<uint64_t>(n);
-    s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
+    s = first_stage->Write({buf.data(), static_cast<size_t>(n)});
     if (!s.ok()) break;
     if (request.progress) request.progress(read_total, total);
   }

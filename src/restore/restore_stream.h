@@ -1,5 +1,5 @@
-// Streams a backup into the mysql/mariadb client: read -> decompress -> guard -> (tap) -> client
-// stdin. No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
+// Streams a backup into the mysql/mariadb client: read -> (decrypt) -> decompress -> guard ->
+// (tap) -> client stdin. No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
 #ifndef MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 #define MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "codec/age_keys.h"
 #include "codec/compressor.h"
 #include "sql/restore_guard.h"
 #include "util/status.h"
@@ -22,6 +23,9 @@ struct RestoreRequest {
   std::function<Status(ByteSink*)> source;
   uint64_t source_size = 0;  // for progress
   Compression compression = Compression::kGzip;
+  // An age-encrypted file (.age): decrypted with these identities (not owned, at least one).
+  bool encrypted = false;
+  const std::vector<age::X25519Identity>* identities = nullptr;
   ConnectionConfig connection;
   std::string database;
   // Required: judges every statement before the client sees it (see sql/restore_guard.h).

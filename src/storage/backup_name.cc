@@ -163,6 +163,7 @@ std::string BackupFileName(const BackupName& name) {
   out += FormatUtcStamp(name.created);
   if (accounts) out += kAccountsInfix;
   out += CompressionSuffix(name.compression);
+  if (name.encrypted) out += kEncryptedSuffix;
   return out;
 }
 
@@ -187,6 +188,10 @@ std::optional<ManifestName> ParseManifestFileName(std::string_view file_name) {
 std::optional<BackupName> ParseBackupFileName(std::string_view file_name) {
   BackupName name;
   std::string_view rest = file_name;
+  if (EndsWith(rest, kEncryptedSuffix)) {
+    rest.remove_suffix(std::string_view(kEncryptedSuffix).size());
+    name.encrypted = true;
+  }
   bool matched = false;
   for (Compression c : {Compression::kGzip, Compression::kZstd}) {
     std::string_view suffix = CompressionSuffix(c);

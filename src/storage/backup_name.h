@@ -2,6 +2,8 @@
 //   <database>-<type>-<YYYYmmddTHHMMSSZ>.sql.gz            one database
 //   accounts-<type>-<YYYYmmddTHHMMSSZ>.accounts.sql.gz     the server's accounts and grants
 //   manifest-<type>-<YYYYmmddTHHMMSSZ>.json                what the run did (storage/manifest.h)
+// An encrypted backup (age, [encryption] recipients) adds ".age": "...sql.gz.age"; the rest of
+// the name is the same, so listing, cleanup and retention treat it like any other backup.
 // All files of one run share its stamp. A database name is written as it is unless a byte would
 // make an unsafe or ambiguous file name: '%', '/', control characters and a leading '.' become
 // %XX (upper-case hex), so no name can leave its type folder, hide itself, or decode two ways.
@@ -36,6 +38,7 @@ struct BackupName {
   std::time_t created = 0;  // UTC seconds
   Compression compression = Compression::kGzip;
   BackupKind kind = BackupKind::kDatabase;
+  bool encrypted = false;  // ".age" after the compression suffix
 };
 
 // "shop-daily-20261127T000003Z.sql.gz", "accounts-daily-20261127T000003Z.accounts.sql.gz"
@@ -57,6 +60,7 @@ struct ManifestName {
 std::optional<ManifestName> ParseManifestFileName(std::string_view file_name);
 
 inline constexpr char kChecksumSuffix[] = ".sha256";
+inline constexpr char kEncryptedSuffix[] = ".age";
 std::string_view CompressionSuffix(Compression compression);  // ".sql.gz"
 
 // "20261127T000003Z" and back; nullopt for anything else.

@@ -107,6 +107,13 @@ void WriteFile(JsonWriter& w, const ManifestFile& f) {
     w.String(f.binlog->gtid);
     w.Close('}');
   }
+  if (f.encrypted) {
+    w.Key("encrypted");
+    w.Raw("true");
+    w.StringArray("recipients", f.recipients);
+    w.Key("plain_sha256");
+    w.String(f.plain_sha256);
+  }
   w.Close('}');
 }
 
@@ -183,6 +190,16 @@ Result<ManifestFile> ReadFile(const JsonValue& v) {
     if (s.ok()) s = ReadString(*binlog, "gtid", &p.gtid);
     if (!s.ok()) return s;
     f.binlog = p;
+  }
+  // Optional members (added with encryption; a file without them is not encrypted).
+  if (const JsonValue* encrypted = v.Find("encrypted"); encrypted != nullptr) {
+    if (!encrypted->AsBool()) return Missing("encrypted");
+    f.encrypted = *encrypted->AsBool();
+  }
+  if (f.encrypted) {
+    s = ReadStrings(v, "recipients", &f.recipients);
+    if (s.ok()) s = ReadString(v, "plain_sha256", &f.plain_sha256);
+    if (!s.ok()) return s;
   }
   return f;
 }

@@ -39,6 +39,13 @@ struct ManifestFile {
   // Row tuples the dump stream inserts, per table (tables without rows are listed with 0).
   std::map<std::string, uint64_t> table_rows;
   std::optional<BinlogPosition> binlog;
+  // An age-encrypted file (.age). Written only when true; absent on read means false, so older
+  // manifests of format_version 1 read as before.
+  bool encrypted = false;
+  std::vector<std::string> recipients;  // the age1... public keys it is encrypted to
+  // SHA-256 of the compressed stream before encryption: what `age -d` gives back, so
+  // `age -d -i KEY FILE | sha256sum` can be compared with it. `sha256` is of the stored bytes.
+  std::string plain_sha256;
   bool operator==(const ManifestFile&) const = default;
 };
 
