@@ -2,6 +2,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/backup_report.h"
+#include "cli/binlog_action.h"
 #include "cli/cleanup_action.h"
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
@@ -28,6 +29,7 @@ constexpr ActionSpec kActions[] = {
     // Status (monitoring-plugin convention).
     {Action::kCheck, "check", true, nullptr},
     {Action::kUpload, "upload", false, &RunUploadAction},
+    {Action::kArchiveBinlogs, "binlogs", false, &RunArchiveBinlogsAction},
 };
 
 }  // namespace

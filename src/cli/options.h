@@ -22,6 +22,7 @@ enum class Action {
   kDaemon,
   kCheck,
   kUpload,
+  kArchiveBinlogs,
   kVersion,
   kHelp,
 };
