@@ -429,6 +429,14 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
     prev = archived->back();
     std::string want = prev->summary.next_file.empty() ? SuccessorName(prev->name)
                                                        : prev->summary.next_file;
+    // A recorded gap already skips to where the archive resumed (nothing complete may have
+    // been archived since): continue there, without a continuity check across the gap.
+    for (const auto& g : raw_gaps) {
+      if (StringMember(g, "missing_from") == want && !StringMember(g, "resumes_at").empty()) {
+        want = StringMember(g, "resumes_at");
+        prev.reset();
+      }
+    }
     auto it = std::find_if(logs.begin(), logs.end(), [&](const ServerLog& l) { return l.name == want; });
     if (it != logs.end()) {
       start = static_cast<size_t>(it - logs.begin());
@@ -440,7 +448,7 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
                     want_base == first_base && first_n > want_n;
       if (!purged) {
         return Status(ErrorKind::kGap,
-                      "gap: the archive ends with '" + prev->name + "' (next '" + want +
+                      "gap: the archive ends with '" + archived->back().name + "' (next '" + want +
                           "'), but the server's binary logs are '" + logs.front().name +
                           "' to '" + logs.back().name +
                           "': the server was reset (RESET MASTER) or replaced. Move '" +
