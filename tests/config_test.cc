@@ -622,6 +622,40 @@ TEST_F(ConfigTest, RestoreFallsBackToDatabaseKeyByKey) {
   EXPECT_EQ(r->database.host, "db1");
 }
 
+TEST_F(ConfigTest, PitrFallsBackToDatabaseKeyByKeyAndIsOffByDefault) {
+  auto none = Load(std::string(kMinimal) + "password = bpw\n");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->pitr.enabled);
+  EXPECT_EQ(none->pitr.connection.user, "backup");
+  EXPECT_EQ(none->pitr.connection.password, "bpw");
+
+  auto r = Load(
+      "[database]\nhost = db1\nport = 3307\nuser = backup\npassword = bpw\ndatabase = shop\n"
+      "[pitr]\nenabled = yes\nmax_lag = 10m\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->pitr.enabled);
+  EXPECT_EQ(r->pitr.max_lag_sec, 600);
+  EXPECT_EQ(r->pitr.connection.host, "db1");
+  EXPECT_EQ(r->pitr.connection.port, 3307);
+  EXPECT_EQ(r->pitr.connection.password, "bpw");
+
+  // An own user does not inherit the backup password; its own password file is read.
+  Write("pitr-pw", "ppw\n");
+  auto own = Load(std::string(kMinimal) + "password = bpw\n[pitr]\nuser = archiver\n" +
+                  "password_file = " + dir_ + "/pitr-pw\n");
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->pitr.connection.user, "archiver");
+  EXPECT_EQ(own->pitr.connection.password, "ppw");
+
+  auto bad = Load(std::string(kMinimal) + "[pitr]\nmax_lag = soon\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().kind(), ErrorKind::kConfiguration);
+  EXPECT_NE(bad.status().ToString().find("[pitr] max_lag"), std::string::npos);
+  auto typo = Load(std::string(kMinimal) + "[pitr]\nenable = yes\n");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().ToString().find("[pitr] enable"), std::string::npos);
+}
+
 TEST_F(ConfigTest, RestoreUserDoesNotInheritTheBackupPassword) {
   auto r = Load(std::string(kMinimal) + "password = bpw\n[restore]\nuser = restorer\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -66,6 +66,18 @@ TEST(OptionsTest, UnitInstanceNamesWorkAsBackupType) {
   ASSERT_TRUE(drill.ok()) << drill.status().ToString();
   EXPECT_EQ(drill->action, Action::kRestoreTest);
   EXPECT_TRUE(drill->files.empty());
+  auto binlogs = ParseOptions({"--backup-type", "binlogs"});
+  ASSERT_TRUE(binlogs.ok()) << binlogs.status().ToString();
+  EXPECT_EQ(binlogs->action, Action::kArchiveBinlogs);
+}
+
+TEST(OptionsTest, ArchiveBinlogsIsAnActionOfItsOwn) {
+  auto r = ParseOptions({"-c", "F", "--archive-binlogs"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->action, Action::kArchiveBinlogs);
+  auto two = ParseOptions({"--archive-binlogs", "--cleanup"});
+  ASSERT_FALSE(two.ok());
+  EXPECT_EQ(two.status().kind(), ErrorKind::kUsage);
 }
 
 TEST(OptionsTest, ParsesTheNewActions) {

@@ -90,6 +90,8 @@ for f in /usr/bin/mysql-backup \
          /lib/systemd/system/mysql-backup-monthly.timer /lib/systemd/system/mysql-backup-cleanup.timer \
          /lib/systemd/system/mysql-backup-restore-test.timer /lib/systemd/system/mysql-backup-check.timer \
          /lib/systemd/system/mysql-backup@check.service.d/action.conf \
+         /lib/systemd/system/mysql-backup-binlogs.timer \
+         /lib/systemd/system/mysql-backup@binlogs.service.d/action.conf \
          /usr/lib/sysusers.d/mysql-backup.conf /usr/lib/tmpfiles.d/mysql-backup.conf \
          /usr/lib/systemd/catalog/mysql-backup.catalog \
          /usr/share/man/man8/mysql-backup.8.gz /usr/share/man/man5/mysql-backup.conf.5.gz \

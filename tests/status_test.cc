@@ -24,6 +24,8 @@ TEST(StatusTest, ExitCodeForEveryKindMatchesTheContract) {
       {ErrorKind::kNotification, 75, "notification"},    // EX_TEMPFAIL
       {ErrorKind::kLockTimeout, 75, "lock"},             // EX_TEMPFAIL
       {ErrorKind::kConfiguration, 78, "configuration"},  // EX_CONFIG
+      {ErrorKind::kOffsite, 76, "offsite"},              // the contract's own code
+      {ErrorKind::kGap, 65, "gap"},                      // EX_DATAERR, BACKUP_ERROR=gap
   };
   for (const auto& c : kCases) {
     EXPECT_EQ(ExitCodeFor(c.kind), c.exit_code) << c.name;

@@ -31,7 +31,7 @@ status=0
 # Templates are verified as a sample instance; the drop-in instances and a notify instance named
 # the way OnFailure= names it are verified on their own.
 for unit in mysql-backup@.service mysql-backup@cleanup.service mysql-backup@restore-test.service \
-            mysql-backup@check.service \
+            mysql-backup@check.service mysql-backup@binlogs.service \
             mysql-backup-notify@.service mysql-backup-notify@mysql-backup@daily.service.service \
             "$tmp"/*.timer; do
   unit=$tmp/$(basename "$unit")
@@ -62,4 +62,8 @@ grep -q -- '--check$' "$tmp/mysql-backup@check.service.d/action.conf" || { echo 
 # The check timer is hourly and catches up after downtime; it is not enabled by the package.
 grep -qx 'OnCalendar=hourly' "$tmp/mysql-backup-check.timer" || { echo "FAIL: check timer not hourly"; status=1; }
 grep -qx 'Persistent=true' "$tmp/mysql-backup-check.timer" || { echo "FAIL: check timer not persistent"; status=1; }
+# Binlog archiving: its own drop-in, every 2 minutes, catching up after downtime.
+grep -q -- '--archive-binlogs$' "$tmp/mysql-backup@binlogs.service.d/action.conf" || { echo "FAIL: binlogs drop-in"; status=1; }
+grep -qx 'OnCalendar=\*:0/2' "$tmp/mysql-backup-binlogs.timer" || { echo "FAIL: binlogs timer not every 2 minutes"; status=1; }
+grep -qx 'Persistent=true' "$tmp/mysql-backup-binlogs.timer" || { echo "FAIL: binlogs timer not persistent"; status=1; }
 exit $status

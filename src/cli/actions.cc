@@ -2,6 +2,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/backup_report.h"
+#include "cli/binlog_action.h"
 #include "cli/cleanup_action.h"
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
@@ -29,6 +30,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kCheck, "check", true, nullptr},
     // Each target logs its own failure (with BACKUP_TARGET); the action logs the rest.
     {Action::kUpload, "upload", true, &RunUploadAction},
+    {Action::kArchiveBinlogs, "binlogs", false, &RunArchiveBinlogsAction},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "binlog/archive.h"
 #include "cli/backup_action.h"
 #include "cli/output.h"
 #include "dump/manifest_io.h"
@@ -108,7 +109,10 @@ Status RunVerifyAction(const RunContext& ctx) {
     if (!backups.ok()) return backups.status();
     for (const auto& b : *backups) paths.push_back(b.path);
     listed = std::move(*backups);
-    if (paths.empty()) {
+    struct stat archive_st;
+    bool has_archive =
+        lstat(JoinPath(backup_dir, kBinlogFolderName).c_str(), &archive_st) == 0;
+    if (paths.empty() && !has_archive) {
       std::printf("No backups in '%s' to verify\n", backup_dir.c_str());
       return Status::Ok();
     }
@@ -207,6 +211,28 @@ Status RunVerifyAction(const RunContext& ctx) {
         }
         paths.push_back(where.path);
       }
+    }
+    // And the binlog archive: checksums, gzip, events and CRC32s, and the chain.
+    std::vector<std::string> archived;
+    auto problems = VerifyBinlogArchive(backup_dir, &archived);
+    if (!problems.ok()) {
+      ++failed;
+      storage_only = storage_only && problems.status().kind() == ErrorKind::kStorage;
+      PrintResultLine("FAILED  " + JoinPath(backup_dir, kBinlogFolderName) + ": " +
+                      problems.status().ToString());
+    } else {
+      for (const auto& p : *problems) {
+        ++failed;
+        storage_only = storage_only && p.kind() == ErrorKind::kStorage;
+        PrintResultLine("FAILED  " + p.ToString());
+        ctx.logger.Error("Verification of the binlog archive failed: " + p.ToString(),
+                         {{"BACKUP_ERROR", std::string(ErrorKindName(p.kind()))}});
+      }
+      if (problems->empty() && !archived.empty()) {
+        PrintResultLine("OK      " + JoinPath(backup_dir, kBinlogFolderName) + " (" +
+                        std::to_string(archived.size()) + " binary logs)");
+      }
+      paths.insert(paths.end(), archived.begin(), archived.end());
     }
   }
   if (failed == 0) return Status::Ok();

@@ -58,6 +58,8 @@ constexpr OptionSpec kOptions[] = {
     {"--generate-key", 0, Arg::kOptional, "FILE",
      "write a new age identity to FILE (mode 0600, never over an existing file) and print its "
      "public key for [encryption] recipients; no FILE: print the identity"},
+    {"--archive-binlogs", 0, Arg::kNone, nullptr,
+     "copy every completed binary log to <backup_dir>/binlog/<server_id>/ ([pitr])"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -177,6 +179,8 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       } else if (t == "restore-test") {
         actions.push_back("--restore-test");
         restore_test = true;
+      } else if (t == "binlogs") {
+        actions.push_back("--archive-binlogs");
       } else if (t == "daily" || t == "weekly" || t == "monthly" || t == "all") {
         actions.push_back(name);
         o.backup_type = t;
@@ -223,6 +227,8 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       actions.push_back(name);
     } else if (name == "--check") {
       actions.push_back(name);
+    } else if (name == "--archive-binlogs") {
+      actions.push_back(name);
     } else if (name == "--upload") {
       actions.push_back(name);
       o.files.insert(o.files.end(), values.begin(), values.end());
@@ -261,7 +267,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (actions.empty()) {
     return UsageError(
         "no action given: use --backup-type, --cleanup, --list, --verify, --restore, "
-        "--restore-test, --check, --upload, --test-notification, --notify-failure or --daemon");
+        "--restore-test, --check, --upload, --archive-binlogs, --test-notification, --notify-failure or --daemon");
   }
   if (actions.size() > 1) {
     return UsageError("one action per run: '" + actions[0] + "' and '" + actions[1] +
@@ -280,6 +286,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--check") o.action = Action::kCheck;
   if (a == "--upload") o.action = Action::kUpload;
   if (a == "--generate-key") o.action = Action::kGenerateKey;
+  if (a == "--archive-binlogs") o.action = Action::kArchiveBinlogs;
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");

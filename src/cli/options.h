@@ -23,6 +23,7 @@ enum class Action {
   kCheck,
   kUpload,
   kGenerateKey,
+  kArchiveBinlogs,
   kVersion,
   kHelp,
 };

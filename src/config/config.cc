@@ -196,6 +196,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"monitoring",
        {"metrics_file", "max_age_daily", "max_age_weekly", "max_age_monthly", "ping_url",
         "ping_timeout"}},
+      {"pitr", {"enabled", "host", "port", "socket", "user", "password", "password_file", "max_lag"}},
   };
   return kKnown;
 }
@@ -516,6 +517,29 @@ Status ReadMonitoring(const ConfigReader& r, MonitoringConfig* m) {
   return Status::Ok();
 }
 
+// [pitr] over the [database] account (already read), key by key.
+Status ReadPitr(const ConfigReader& r, const ConnectionConfig& database, PitrConfig* p) {
+  const std::string sec = "pitr";
+  p->connection = database;
+  if (!r.HasSection(sec)) return Status::Ok();
+  Status s = r.Bool(sec, "enabled", &p->enabled);
+  if (!s.ok()) return s;
+  // An own user in [pitr] must not inherit the backup account's password.
+  if (r.Get(sec, "user") != nullptr) p->connection.password.clear();
+  s = ReadConnection(r, sec, false, &p->connection);
+  if (!s.ok()) return s;
+  if (const IniEntry* e = r.Get(sec, "max_lag"); e != nullptr && !e->value.empty()) {
+    auto seconds = ParseDuration(e->value);
+    if (!seconds) {
+      return r.Error(sec, "max_lag",
+                     "expected a duration such as 10m, 1h or 2d (0 turns the check off), got '" +
+                         ExcerptForMessage(e->value) + "'");
+    }
+    p->max_lag_sec = *seconds;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path) {
@@ -570,6 +594,8 @@ Result<Config> LoadConfig(const std::string& path) {
     s = ReadConnection(r, "restore", false, &c.restore);
     if (!s.ok()) return s;
   }
+  s = ReadPitr(r, c.database, &c.pitr);
+  if (!s.ok()) return s;
 
   r.CollectPercentWarnings(&c.warnings);
   struct stat st;

@@ -74,6 +74,14 @@ struct MonitoringConfig {
   int ping_timeout_sec = 10;
 };
 
+// [pitr]: archiving the binary logs (--archive-binlogs). The account falls back key by key to
+// [database], as [restore] does.
+struct PitrConfig {
+  bool enabled = false;
+  ConnectionConfig connection;
+  long long max_lag_sec = 0;  // 0: the freshness of the archive is not checked
+};
+
 struct Config {
   std::string path;  // the file it came from, for messages
   GeneralConfig general;
@@ -87,6 +95,7 @@ struct Config {
   // [restore]: falls back to [database] key by key.
   ConnectionConfig restore;
   MonitoringConfig monitoring;
+  PitrConfig pitr;
   std::vector<TargetConfig> targets;  // [target NAME] sections, in file order
   EncryptionConfig encryption;        // [encryption]
   std::vector<std::string> warnings;  // non-fatal findings (world-readable file, '%%' in a value)

@@ -82,6 +82,7 @@ Result<UniqueFd> MakeOptionFilePipe(const std::string& content) {
 
 Result<std::string> FindDumpProgram() { return FindInPath({"mariadb-dump", "mysqldump"}); }
 Result<std::string> FindClientProgram() { return FindInPath({"mariadb", "mysql"}); }
+Result<std::string> FindBinlogProgram() { return FindInPath({"mariadb-binlog", "mysqlbinlog"}); }
 
 std::vector<std::string> DumpCommand(const std::string& program,
                                      const std::vector<std::string>& user_options,

@@ -27,6 +27,8 @@ Result<UniqueFd> MakeOptionFilePipe(const std::string& content);
 // mysqldump alias may warn), likewise "mariadb" or "mysql". Errors: kProcess, not installed.
 Result<std::string> FindDumpProgram();
 Result<std::string> FindClientProgram();
+// "mariadb-binlog" or "mysqlbinlog", for --archive-binlogs.
+Result<std::string> FindBinlogProgram();
 
 // argv for the dump: program, the option file first (mysqldump requires that), the user's
 // options, then the database.

@@ -16,6 +16,7 @@ int ExitCodeFor(ErrorKind kind) {
     case ErrorKind::kLockTimeout: return 75;
     case ErrorKind::kConfiguration: return 78;
     case ErrorKind::kOffsite: return 76;
+    case ErrorKind::kGap: return 65;
   }
   return 70;
 }
@@ -32,6 +33,7 @@ std::string_view ErrorKindName(ErrorKind kind) {
     case ErrorKind::kLockTimeout: return "lock";
     case ErrorKind::kConfiguration: return "configuration";
     case ErrorKind::kOffsite: return "offsite";
+    case ErrorKind::kGap: return "gap";
   }
   return "process";
 }

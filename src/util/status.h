@@ -26,6 +26,7 @@ enum class ErrorKind {
   kLockTimeout,    // 75: another run held the lock too long
   kConfiguration,  // 78: config file, section, key
   kOffsite,        // 76: the local backup is fine, a copy to an offsite target failed
+  kGap,            // 65: the binlog archive misses files (purged before archived, reset server)
 };
 
 // The sysexits value for `kind`; the single source of truth for exit codes.

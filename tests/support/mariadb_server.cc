@@ -105,7 +105,7 @@ std::string SqlIdentifier(const std::string& s) {
   return out + "`";
 }
 
-Status MariaDbServer::Start() {
+Status MariaDbServer::Start(const std::vector<std::string>& server_args) {
   if (running()) return Status(ErrorKind::kProcess, "MariaDB already runs in '" + dir_ + "'");
   char dir_template[] = "/tmp/mysql-backup-mariadb.XXXXXX";
   if (::mkdtemp(dir_template) == nullptr) {
@@ -113,7 +113,10 @@ Status MariaDbServer::Start() {
   }
   dir_ = dir_template;
   // Passwords through the environment, so this header stays their one source for tests.
+  std::string extra_args;
+  for (const auto& a : server_args) extra_args += (extra_args.empty() ? "" : " ") + a;
   auto result = RunCommand({"env", "MARIADB_OWNER_PID=" + std::to_string(::getpid()),
+                            "MARIADB_SERVER_ARGS=" + extra_args,
                             std::string("MARIADB_BACKUP_PASSWORD=") + kBackupPassword,
                             std::string("MARIADB_RESTORE_PASSWORD=") + kRestorePassword,
                             ScriptPath(), "start", dir_});

@@ -33,7 +33,9 @@ class MariaDbServer {
   // Starts a fresh server; takes a few seconds (longer the first time on a machine without
   // MariaDB: the script installs it). An error's message carries the script's stderr, which
   // holds the tail of the server log.
-  Status Start();
+  // `server_args`: extra mariadbd options (MARIADB_SERVER_ARGS of mariadb.sh), for example
+  // {"--log-bin=mysql-bin", "--server-id=1"}; the defaults are kept otherwise.
+  Status Start(const std::vector<std::string>& server_args = {});
   // Shuts the server down and removes its directory (kept when MYSQL_BACKUP_KEEP_TEST_DIRS is
   // set). Safe to call again or without Start().
   void Stop();
