@@ -251,7 +251,9 @@ grep -q "status=9/KILL" "$root/tmp/notify.txt" ||
 
 step "the check timer and a stale backup reported through the notify unit"
 in_machine systemctl enable --now mysql-backup-check.timer
-in_machine systemctl list-timers --all --no-pager mysql-backup-check.timer | grep -q mysql-backup-check.timer ||
+# Captured first: under pipefail, `grep -q` closing the pipe early would fail the listing.
+timers=$(in_machine systemctl list-timers --all --no-pager mysql-backup-check.timer)
+grep -q mysql-backup-check.timer <<<"$timers" ||
   fail "mysql-backup-check.timer is not listed after enable --now"
 # The daily backup above was killed: there is no fresh daily backup of shop.
 if in_machine systemctl start mysql-backup@check.service 2>/dev/null; then
@@ -266,8 +268,8 @@ for ((i = 0; i < 60; i++)); do
   sleep 0.5
 done
 [[ $check_report == 2 ]] || fail "the notify unit did not report mysql-backup@check (got '$check_report')"
-in_machine journalctl -u mysql-backup@check.service --no-pager -o cat | grep -q "CRITICAL" ||
-  fail "the check unit's journal does not say CRITICAL"
+check_journal=$(in_machine journalctl -u mysql-backup@check.service --no-pager -o cat)
+grep -q "CRITICAL" <<<"$check_journal" || fail "the check unit's journal does not say CRITICAL"
 
 echo
 if [[ $failures -gt 0 ]]; then
