@@ -11,4 +11,20 @@ if [ ! -d "$builddir" ]; then
   meson setup "$builddir" -Dtests=enabled -Dwerror=true
 fi
 ninja -C "$builddir"
-meson test -C "$builddir" --print-errorlogs "$@"
+rc=0
+meson test -C "$builddir" --print-errorlogs "$@" || rc=$?
+# The plain closing line that CI reads: "N passed, N failed, N skipped", counted from meson's log.
+python3 - "$builddir/meson-logs/testlog.json" <<'PY' || true
+import json, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    result = json.loads(line).get("result")
+    if result in ("OK", "EXPECTEDFAIL"):
+        passed += 1
+    elif result == "SKIP":
+        skipped += 1
+    else:
+        failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $rc
