@@ -17,6 +17,7 @@
 #include "cli/cleanup_action.h"
 #include "codec/sha256.h"
 #include "dump/dump_pipeline.h"
+#include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "mysql/privilege_check.h"
 #include "mysql/server_catalog.h"
@@ -34,9 +35,6 @@ namespace mysql_backup {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A manifest is a few KiB per database; anything near this is not ours.
-constexpr size_t kMaxManifestSize = 64 << 20;
 
 uint64_t UsecSince(Clock::time_point start) {
   return static_cast<uint64_t>(
@@ -130,36 +128,19 @@ bool AsksForBinlogPosition(const std::vector<std::string>& options) {
   return false;
 }
 
-// The newest manifest of `type` before `stamp`, if one reads back; to tell new databases.
-std::optional<RunManifest> PreviousManifest(const DirFd& type_dir, BackupType type,
+// The newest manifest of `type` before `stamp` that checks out against its .sha256; to tell
+// which databases are new since then.
+std::optional<RunManifest> PreviousManifest(BackupDirectory& dir, BackupType type,
                                             std::time_t stamp) {
-  auto names = ListDirectory(type_dir);
-  if (!names.ok()) return std::nullopt;
-  std::string newest;
-  std::time_t newest_time = 0;
-  for (const auto& n : *names) {
-    auto m = ParseManifestFileName(n);
-    if (!m || m->type != type || m->created >= stamp) continue;
-    if (newest.empty() || m->created > newest_time) {
-      newest = n;
-      newest_time = m->created;
-    }
+  auto manifests = ListManifests(dir);  // newest first
+  if (!manifests.ok()) return std::nullopt;
+  for (const auto& where : *manifests) {
+    if (where.type != type || where.stamp >= stamp) continue;
+    auto read = ReadManifest(dir, where);
+    if (!read.ok()) return std::nullopt;
+    return std::move(*read);
   }
-  if (newest.empty()) return std::nullopt;
-  auto fd = OpenRegularFileAt(type_dir, newest, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
-  if (!fd.ok()) return std::nullopt;
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = read(fd->get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxManifestSize) return std::nullopt;
-  }
-  auto parsed = ParseManifest(text);
-  if (!parsed.ok()) return std::nullopt;
-  return std::move(*parsed);
+  return std::nullopt;
 }
 
 // Dump, store and verify one file. Thread-safe for distinct jobs: it logs nothing itself
@@ -536,7 +517,7 @@ Status TakeRunLocked(const RunContext& ctx, BackupDirectory& dir, BackupType typ
     if (a.kind != b.kind) return a.kind == BackupKind::kDatabase;
     return order(a.database, b.database);
   });
-  if (auto previous = PreviousManifest(type_dir, type, stamp)) {
+  if (auto previous = PreviousManifest(dir, type, stamp)) {
     for (const auto& db : m.dumped) {
       if (std::find(previous->dumped.begin(), previous->dumped.end(), db) ==
           previous->dumped.end()) {

@@ -9,6 +9,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/output.h"
+#include "dump/manifest_io.h"
 #include "journal/message_ids.h"
 #include "retention/retention.h"
 #include "storage/backup_dir.h"
@@ -54,19 +55,12 @@ bool Managed(const std::set<Series>& series, const BackupName& name) {
   return series.count({name.kind, name.kind == BackupKind::kAccounts ? "" : name.database}) != 0;
 }
 
-// The manifests in the type folders, as (type, stamp).
-std::vector<ManifestRef> ListManifests(BackupDirectory& dir) {
+// The manifests in the type folders, as (type, stamp); none when they cannot be listed.
+std::vector<ManifestRef> ManifestRefs(BackupDirectory& dir) {
   std::vector<ManifestRef> out;
-  for (BackupType t : kAllBackupTypes) {
-    auto folder = dir.TypeFolder(t);
-    if (!folder.ok() || *folder == nullptr) continue;
-    auto names = ListDirectory(**folder);
-    if (!names.ok()) continue;
-    for (const auto& n : *names) {
-      auto m = ParseManifestFileName(n);
-      if (m && m->type == t) out.push_back({t, m->created});
-    }
-  }
+  auto manifests = ListManifests(dir);
+  if (!manifests.ok()) return out;
+  for (const auto& m : *manifests) out.push_back({m.type, m.stamp});
   return out;
 }
 
@@ -180,7 +174,7 @@ Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
   for (const auto& b : *backups) {
     if (!doomed_paths.count(b.path)) remaining.push_back(b);
   }
-  for (const auto& m : OrphanManifests(ListManifests(dir), remaining)) {
+  for (const auto& m : OrphanManifests(ManifestRefs(dir), remaining)) {
     auto folder = dir.TypeFolder(m.type);
     if (!folder.ok() || *folder == nullptr) continue;
     std::string name = ManifestFileName(m.type, m.created);

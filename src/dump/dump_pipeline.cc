@@ -13,6 +13,7 @@
 #include "mysql/accounts_filter.h"
 #include "mysql/mysql_client.h"
 #include "codec/sha256.h"
+#include "codec/sha256_tee.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 
@@ -40,21 +41,6 @@ class HashingFileSink : public ByteSink {
   AtomicFile* file_;
   Sha256 sha_;
   uint64_t bytes_ = 0;
-};
-
-// Hashes what passes through on its way to the encryptor: the compressed, plain stream.
-class HashingTee : public ByteSink {
- public:
-  explicit HashingTee(ByteSink* next) : next_(next) {}
-  Status Write(std::span<const uint8_t> data) override {
-    sha_.Update(data);
-    return next_->Write(data);
-  }
-  std::string FinishHex() { return sha_.FinishHex(); }
-
- private:
-  ByteSink* next_;
-  Sha256 sha_;
 };
 
 // Collects a child's stderr on its own thread so a chatty child can never block on it.
@@ -151,7 +137,7 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   HashingFileSink sink(out);
   // compressor -> [plain hash -> age] -> hash -> file, all in this one pass.
   std::unique_ptr<AgeEncryptor> encryptor;
-  std::optional<HashingTee> plain_hash;
+  std::optional<Sha256Tee> plain_hash;
   ByteSink* compressed_sink = &sink;
   if (!request.recipients.empty()) {
     auto created = AgeEncryptor::Create(request.recipients, &sink);

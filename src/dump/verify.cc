@@ -11,6 +11,7 @@
 #include "codec/compressor.h"
 #include "dump/dump_trailer.h"
 #include "codec/sha256.h"
+#include "codec/sha256_tee.h"
 #include "storage/backup_name.h"
 #include "util/file_util.h"
 
@@ -52,21 +53,6 @@ Result<StreamCheck> CheckBackupStream(const std::string& path, const StoredForma
 
 namespace {
 
-// Hashes the compressed stream that comes out of the decryptor.
-class HashingTee : public ByteSink {
- public:
-  explicit HashingTee(ByteSink* next) : next_(next) {}
-  Status Write(std::span<const uint8_t> data) override {
-    sha_.Update(data);
-    return next_->Write(data);
-  }
-  std::string FinishHex() { return sha_.FinishHex(); }
-
- private:
-  ByteSink* next_;
-  Sha256 sha_;
-};
-
 // Lets the decryptor (a ByteSink chain) feed the decompressor.
 class DecompressorSink : public ByteSink {
  public:
@@ -95,7 +81,7 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFor
   out.encrypted = format.encrypted;
   out.decrypted = format.encrypted && format.CanDecrypt();
   // stored bytes -> [age -> plain hash] -> decompressor -> trailer; or, hash only, nowhere.
-  std::optional<HashingTee> plain_hash;
+  std::optional<Sha256Tee> plain_hash;
   std::optional<AgeDecryptor> decryptor;
   NullSink null_sink;
   DecompressorSink decompressor_sink(decompressor.get());
