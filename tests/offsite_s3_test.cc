@@ -301,6 +301,78 @@ TEST_F(OffsiteS3Test, RestoreAndRestoreTestStreamAVerifiedCopyFromTheTarget) {
   EXPECT_NE(missing.err.find("is not on target offsite1"), std::string::npos) << missing.err;
 }
 
+// Issue 14: an encrypted backup restores, drills and verifies straight from the target, as a
+// local one does: decrypted on the fly with identity_file, refused (78) without one, 65 with the
+// wrong one before anything loads; --verify --target checks the hash alone without a key.
+TEST_F(OffsiteS3Test, AnEncryptedCopyRestoresDrillsAndVerifiesFromTheTarget) {
+  std::string key = dir_ / "key.txt", other = dir_ / "other.txt";
+  ASSERT_EQ(RunShell("age-keygen -o " + ShellQuote(key) + " 2>/dev/null").exit_code, 0);
+  ASSERT_EQ(RunShell("age-keygen -o " + ShellQuote(other) + " 2>/dev/null").exit_code, 0);
+  CliResult pub = RunShell("age-keygen -y " + ShellQuote(key));
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  std::string recipient = pub.out.substr(0, pub.out.find('\n'));
+  std::string base = ReadTextFile(WriteConfig()) + "\n[restore]\nhost = 127.0.0.1\nport = " +
+                     std::to_string(server_->port()) + "\nuser = " + MariaDbServer::kRestoreUser +
+                     "\npassword = " + MariaDbServer::kRestorePassword +
+                     "\n\n[encryption]\nrecipients = " + recipient + "\n";
+  auto config_with = [&](const std::string& name, const std::string& identity_line) {
+    std::string path = dir_ / name;
+    WriteTextFile(path, base + identity_line, 0600);
+    return path;
+  };
+  std::string no_key = config_with("nokey.conf", "");
+  std::string with_key = config_with("key.conf", "identity_file = " + key + "\n");
+  std::string wrong_key = config_with("wrong.conf", "identity_file = " + other + "\n");
+
+  // The backup host holds only the public key.
+  CliResult r = Run({"-c", no_key, "--backup-type", "daily"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::string local;
+  for (const auto& f : ListFilesRecursively(backup_dir_ + "/daily")) {
+    if (EndsWith(f, ".sql.gz.age")) local = backup_dir_ + "/daily/" + f;
+  }
+  ASSERT_FALSE(local.empty());
+  std::string name = fs::path(local).filename();
+  EXPECT_TRUE(RemoteKeys().count("daily/" + name + ".sha256"));
+  // Gone here: what is restored can only come from the target.
+  fs::remove(local);
+  fs::remove(local + ".sha256");
+
+  CliResult restored = Run({"-c", with_key, "--restore", name, "--target", "offsite1",
+                            "--target-database", "awkward_enc_from_s3"});
+  ASSERT_EQ(restored.exit_code, 0) << restored.out << restored.err;
+  EXPECT_EQ(DatabaseFingerprint(*server_, "awkward_enc_from_s3"),
+            DatabaseFingerprint(*server_, "awkward"));
+
+  CliResult drill = Run({"-c", with_key, "--restore-test", "latest", "--target", "offsite1"});
+  EXPECT_EQ(drill.exit_code, 0) << drill.out << drill.err;
+  EXPECT_TRUE(Contains(drill.out + drill.err, "Restore drill passed")) << drill.out << drill.err;
+
+  // Without identity_file: 78, naming what it would restore; the wrong key: 65, nothing loaded.
+  CliResult refused = Run({"-c", no_key, "--restore", "latest", "--target", "offsite1",
+                           "--target-database", "awkward_enc_nokey"});
+  EXPECT_EQ(refused.exit_code, 78) << refused.out << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "[encryption] identity_file is needed to restore "
+                                    "'s3://offsite/host1/daily/" + name + "'"))
+      << refused.err;
+  CliResult wrong = Run({"-c", wrong_key, "--restore", name, "--target", "offsite1",
+                         "--target-database", "awkward_enc_wrong"});
+  EXPECT_EQ(wrong.exit_code, 65) << wrong.out << wrong.err;
+  EXPECT_EQ(server_->Sql("SHOW DATABASES LIKE 'awkward_enc_wrong'"), "");
+  CliResult wrong_drill = Run({"-c", wrong_key, "--restore-test", name, "--target", "offsite1"});
+  EXPECT_EQ(wrong_drill.exit_code, 65) << wrong_drill.out << wrong_drill.err;
+
+  // --verify --target: the hash alone without a key (and says so), everything with one.
+  CliResult hash_only = Run({"-c", no_key, "--verify", "--target", "offsite1"});
+  EXPECT_EQ(hash_only.exit_code, 0) << hash_only.out << hash_only.err;
+  EXPECT_TRUE(Contains(hash_only.out, name + " (encrypted: SHA-256 only")) << hash_only.out;
+  CliResult full = Run({"-c", with_key, "--verify", name, "--target", "offsite1"});
+  EXPECT_EQ(full.exit_code, 0) << full.out << full.err;
+  EXPECT_TRUE(Contains(full.out, "OK  s3://offsite/host1/daily/" + name + "\n")) << full.out;
+  CliResult full_wrong = Run({"-c", wrong_key, "--verify", name, "--target", "offsite1"});
+  EXPECT_EQ(full_wrong.exit_code, 65) << full_wrong.out << full_wrong.err;
+}
+
 TEST_F(OffsiteS3Test, ATargetWithoutCredentialsIsAConfigurationError) {
   std::string config = WriteConfig();
   std::string text = ReadTextFile(config);

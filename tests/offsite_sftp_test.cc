@@ -159,6 +159,36 @@ TEST_F(OffsiteSftpTest, RestoreLatestStreamsTheCopyFromTheTarget) {
             DatabaseFingerprint(*server_, "awkward"));
 }
 
+TEST_F(OffsiteSftpTest, AnEncryptedCopyRestoresFromTheTargetWithTheIdentity) {
+  std::string key = dir_ / "key.txt";
+  ASSERT_EQ(RunShell("age-keygen -o " + ShellQuote(key) + " 2>/dev/null").exit_code, 0);
+  CliResult pub = RunShell("age-keygen -y " + ShellQuote(key));
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  std::string config = WriteConfig();
+  WriteTextFile(config,
+                ReadTextFile(config) + "\n[restore]\nhost = 127.0.0.1\nport = " +
+                    std::to_string(server_->port()) + "\nuser = " + MariaDbServer::kRestoreUser +
+                    "\npassword = " + MariaDbServer::kRestorePassword +
+                    "\n\n[encryption]\nrecipients = " + pub.out.substr(0, pub.out.find('\n')) +
+                    "\nidentity_file = " + key + "\n",
+                0600);
+  CliResult r = Run({"-c", config, "--backup-type", "daily"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  bool removed = false;
+  for (const auto& f : ListFilesRecursively(backup_dir_ + "/daily")) {
+    if (EndsWith(f, ".sql.gz.age")) removed = fs::remove(backup_dir_ + "/daily/" + f);
+  }
+  ASSERT_TRUE(removed);
+  CliResult restore = Run({"-c", config, "--restore", "latest", "--target", "box",
+                           "--target-database", "awkward_enc_from_sftp"});
+  ASSERT_EQ(restore.exit_code, 0) << restore.out << restore.err;
+  EXPECT_EQ(DatabaseFingerprint(*server_, "awkward_enc_from_sftp"),
+            DatabaseFingerprint(*server_, "awkward"));
+  CliResult verify = Run({"-c", config, "--verify", "--target", "box"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_FALSE(Contains(verify.out, "SHA-256 only")) << verify.out;
+}
+
 TEST_F(OffsiteSftpTest, KnownHostsWorksLikeAPin) {
   WriteTextFile(dir_ / "known_hosts", "[127.0.0.1]:" + std::to_string(sshd_->port()) + " " +
                                           sshd_->host_public_key() + "\n");

@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli/backup_action.h"
 #include "cli/inspect_actions.h"
 #include "codec/sha256.h"
+#include "config/encryption_config.h"
 #include "dump/manifest_io.h"
 #include "dump/verify.h"
 #include "remote/s3_client.h"
@@ -302,6 +304,24 @@ Status CopyToTarget(const RunContext& ctx, const TargetConfig& cfg,
   return Status::Ok();
 }
 
+// Reads the copy at `key` once, in full, through the same check as a local file (verify.h):
+// its SHA-256 against `expected_sha256`, then the compressed stream and the dump trailer
+// (inside the age layer when `format` has identities; an encrypted copy without them: the
+// SHA-256 only). A SHA-256 mismatch wins over a stream fault: it says the copy is not the file.
+Result<StreamCheck> CheckRemoteCopy(RemoteTarget& remote, const std::string& key,
+                                    const std::string& url, const StoredFormat& format,
+                                    const std::string& expected_sha256) {
+  BackupStreamChecker checker(format, url);
+  Status s = remote.Download(key, &checker);
+  if (!s.ok()) return s;
+  auto check = checker.Finish();
+  if (checker.sha256() != expected_sha256) {
+    return Status(ErrorKind::kIntegrity, "'" + url + "' has SHA-256 " + checker.sha256() +
+                                             ", but its .sha256 says " + expected_sha256);
+  }
+  return check;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RemoteTarget>> OpenRemoteTarget(const RunContext& ctx,
@@ -547,12 +567,14 @@ Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
   out.remote = std::move(*remote);
   auto format = StoredFormatOfFile(out.file_name);
   if (!format.ok()) return format.status();
-  if (format->encrypted) {
-    return Status(ErrorKind::kUsage,
-                  "'" + out.url + "' is encrypted; restoring an encrypted backup straight from a "
-                  "target is not supported yet: download it and its .sha256, then --restore FILE");
+  out.format = *format;
+  // An encrypted copy needs the identity before anything is read: it is decrypted in the
+  // checking pass already, so a wrong key fails (65) before the database is touched.
+  if (out.format.encrypted) {
+    auto loaded = LoadIdentities(ctx.config.encryption, "restore", out.url);
+    if (!loaded.ok()) return loaded.status();
+    out.identities = std::move(*loaded);
   }
-  out.compression = format->compression;
   if (!chosen->has_checksum) {
     return Status(ErrorKind::kIntegrity, "'" + out.url + "' has no .sha256 beside it: incomplete copy");
   }
@@ -565,15 +587,8 @@ Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
                                              out.file_name + "'");
   }
   ctx.logger.Status("Verifying " + out.url);
-  BackupStreamChecker checker(out.compression);
-  s = out.remote->Download(out.key, &checker);
-  if (!s.ok()) return s;
-  auto check = checker.Finish(out.url);
+  auto check = CheckRemoteCopy(*out.remote, out.key, out.url, out.Format(), *expected);
   if (!check.ok()) return check.status();
-  if (check->sha256 != *expected) {
-    return Status(ErrorKind::kIntegrity, "'" + out.url + "' has SHA-256 " + check->sha256 +
-                                             ", but its .sha256 says " + *expected);
-  }
   return out;
 }
 
@@ -602,16 +617,27 @@ Status RunVerifyActionOrRemote(const RunContext& ctx) {
     }
   }
   if (ctx.options.files.empty()) chosen = backups;
+  // As the local --verify: with [encryption] identity_file, encrypted copies are decrypted and
+  // checked in full; without, their SHA-256 only (no key needed where the copies are checked).
+  std::vector<age::X25519Identity> identities;
+  if (!ctx.config.encryption.identity_file.empty()) {
+    auto loaded = LoadIdentities(ctx.config.encryption, "verify", "the encrypted copies");
+    if (!loaded.ok()) return loaded.status();
+    identities = std::move(*loaded);
+  }
   Status first;
   int good = 0;
   for (const auto& b : chosen) {
     std::string url = (*remote)->Describe(b.file.path);
-    Status s;
-    if (!b.has_checksum) {
-      s = Status(ErrorKind::kIntegrity, "'" + url + "' has no .sha256 beside it: incomplete copy");
-    } else {
+    Result<StreamCheck> check = Status(ErrorKind::kIntegrity,
+                                       "'" + url + "' has no .sha256 beside it: incomplete copy");
+    auto format = StoredFormatOfFile(b.file.file_name);
+    if (!format.ok()) {
+      check = format.status();
+    } else if (b.has_checksum) {
+      format->identities = &identities;
       StringSink checksum;
-      s = (*remote)->Download(b.file.checksum_path, &checksum);
+      Status s = (*remote)->Download(b.file.checksum_path, &checksum);
       std::optional<std::string> expected;
       if (s.ok()) expected = ParseChecksumLine(checksum.text, b.file.file_name);
       if (s.ok() && !expected) {
@@ -620,22 +646,22 @@ Status RunVerifyActionOrRemote(const RunContext& ctx) {
       }
       if (s.ok()) {
         ctx.logger.Status("Verifying " + url);
-        Sha256Sink sink;
-        s = (*remote)->Download(b.file.path, &sink);
-        std::string got = s.ok() ? sink.FinishHex() : "";
-        if (s.ok() && got != *expected) {
-          s = Status(ErrorKind::kIntegrity,
-                     "'" + url + "' has SHA-256 " + got + ", but its .sha256 says " + *expected);
-        }
+        check = CheckRemoteCopy(**remote, b.file.path, url, *format, *expected);
+      } else {
+        check = s;
       }
     }
-    if (!s.ok()) {
-      ctx.logger.Error(s.ToString(), {{"BACKUP_TARGET", (*cfg)->name}});
-      if (first.ok()) first = s;
+    if (!check.ok()) {
+      ctx.logger.Error(check.status().ToString(), {{"BACKUP_TARGET", (*cfg)->name}});
+      if (first.ok()) first = check.status();
       continue;
     }
     ++good;
-    std::printf("OK  %s\n", url.c_str());
+    bool hash_only = check->encrypted && !check->decrypted;
+    std::printf("OK  %s%s\n", url.c_str(),
+                hash_only ? " (encrypted: SHA-256 only; set [encryption] identity_file to decrypt "
+                            "and check the dump inside)"
+                          : "");
   }
   if (!first.ok()) {
     return Status(first.kind(), std::to_string(chosen.size() - good) + " of " +

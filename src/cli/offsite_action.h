@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "cli/run_context.h"
+#include "codec/age_keys.h"
 #include "codec/compressor.h"
+#include "dump/verify.h"
 #include "remote/remote_target.h"
 #include "util/status.h"
 
@@ -38,16 +40,28 @@ struct RemoteBackupSource {
   std::string url;        // for messages
   std::string file_name;  // "shop-daily-20261127T000003Z.sql.gz"
   uint64_t size = 0;
-  Compression compression = Compression::kGzip;
+  // How the copy is stored; its identities pointer is left null (see Format()).
+  StoredFormat format;
+  // An encrypted copy: the identities of [encryption] identity_file, which opened it.
+  std::vector<age::X25519Identity> identities;
+  // `format` pointing at `identities`: valid while this object stays where it is.
+  StoredFormat Format() const {
+    StoredFormat f = format;
+    if (f.encrypted) f.identities = &identities;
+    return f;
+  }
   // Streams the copy again, into `sink`.
   Status Download(ByteSink* sink) const { return remote->Download(key, sink); }
 };
 
 // Finds `file_or_latest` on target --target (a file name, or `latest`: the newest complete copy
 // of the configured database) and checks it by reading it once in full: its SHA-256 against the
-// remote .sha256, the compressed stream and the dump trailer. Nothing is stored locally; the
-// restore then downloads it a second time (two passes: nothing reaches the database before the
-// copy has proven whole). Errors: kUsage (no such target or copy), kOffsite, kIntegrity.
+// remote .sha256, the compressed stream and the dump trailer; an encrypted (.age) copy is
+// decrypted on the way with [encryption] identity_file, as a local one is. Nothing is stored
+// locally; the restore then downloads it a second time (two passes: nothing reaches the database
+// before the copy has proven whole). Errors: kUsage (no such target or copy), kOffsite,
+// kIntegrity (also: no identity opens it), kConfiguration (an encrypted copy and no
+// identity_file).
 Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
                                                     const std::string& file_or_latest);
 

@@ -77,7 +77,7 @@ Status RunRestoreAction(const RunContext& ctx) {
     }
     remote = std::move(*source);
     path = remote->url;
-    format.compression = remote->compression;
+    format = remote->Format();
   } else {
     path = AbsolutePath(ctx.options.files.at(0));
     auto stored = StoredFormatOfFile(path);
@@ -117,7 +117,7 @@ Status RunRestoreAction(const RunContext& ctx) {
   }
   request.compression = format.compression;
   request.encrypted = format.encrypted;
-  request.identities = &identities;
+  request.identities = format.identities;
   request.connection = conn;
   request.database = target;
   request.progress = TerminalProgress();

@@ -186,7 +186,7 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   std::vector<age::X25519Identity> identities;
   std::string file_sha256;  // of the local file, for the manifest's record
   if (target.remote) {
-    format.compression = target.remote->compression;
+    format = target.remote->Format();
   } else {
     auto stored = StoredFormatOfFile(path);
     if (!stored.ok()) return stored.status();
@@ -235,7 +235,7 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   }
   request.compression = format.compression;
   request.encrypted = format.encrypted;
-  request.identities = &identities;
+  request.identities = format.identities;
   request.connection = conn;
   request.database = scratch.name();
   request.guard = &guard;

@@ -63,111 +63,106 @@ class DecompressorSink : public ByteSink {
   Decompressor* d_;
 };
 
-// Swallows the input: the hash-only check of an encrypted file with no key at hand.
-class NullSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t>) override { return Status::Ok(); }
-};
-
 Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format) {
   // Clean pages are dropped by DONTNEED, so the re-read goes to the device. A disk's own cache
   // may still answer; that is as far as a user-space tool can see.
   posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  Sha256 sha;
-  TrailerSink trailer;
-  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(format.compression, &trailer);
-  StreamCheck out;
-  out.encrypted = format.encrypted;
-  out.decrypted = format.encrypted && format.CanDecrypt();
-  // stored bytes -> [age -> plain hash] -> decompressor -> trailer; or, hash only, nowhere.
-  std::optional<Sha256Tee> plain_hash;
-  std::optional<AgeDecryptor> decryptor;
-  NullSink null_sink;
-  DecompressorSink decompressor_sink(decompressor.get());
-  ByteSink* stage = &decompressor_sink;
-  if (out.decrypted) {
-    plain_hash.emplace(&decompressor_sink);
-    decryptor.emplace(*format.identities, &*plain_hash, path);
-    stage = &*decryptor;
-  } else if (format.encrypted) {
-    stage = &null_sink;
-  }
+  BackupStreamChecker checker(format, path);
   std::vector<uint8_t> buf(1 << 20);
-  for (;;) {
+  // A local file is read no further than its first fault: that fault is the message.
+  while (checker.failure().ok()) {
     ssize_t n = read(fd, buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError(ErrorKind::kStorage, "read", path);
     }
     if (n == 0) break;
-    std::span<const uint8_t> data(buf.data(), static_cast<size_t>(n));
-    sha.Update(data);
-    out.compressed_bytes += data.size();
-    Status s = stage->Write(data);
-    if (!s.ok()) return decryptor ? s : std::move(s).AddContext("'" + path + "'");
+    (void)checker.Write({buf.data(), static_cast<size_t>(n)});
   }
-  if (format.encrypted && !out.decrypted) {
-    out.sha256 = sha.FinishHex();
-    return out;
-  }
-  if (decryptor) {
-    // The decryptor's messages already name the file.
-    Status s = decryptor->Finish();
-    if (!s.ok()) return s;
-    out.plain_sha256 = plain_hash->FinishHex();
-  }
-  Status s = decompressor->Finish();
-  if (!s.ok()) return std::move(s).AddContext("'" + path + "'");
-  if (!trailer.check().complete()) {
-    return Status(ErrorKind::kIntegrity,
-                  "'" + path + "': the dump inside does not end with '-- Dump completed'; it was "
-                               "cut off");
-  }
-  out.sha256 = sha.FinishHex();
-  out.dump_bytes = trailer.check().total_bytes();
-  return out;
+  return checker.Finish();
 }
 
 }  // namespace
 
+// stored bytes -> SHA-256 -> [age -> plain SHA-256] -> decompressor -> trailer; or, for an
+// encrypted file without identities, the SHA-256 alone.
 struct BackupStreamChecker::State {
+  std::string what;
+  bool encrypted = false;
+  bool decrypting = false;
   Sha256 sha;
+  uint64_t stored_bytes = 0;
   TrailerSink trailer;
   std::unique_ptr<Decompressor> decompressor;
-  uint64_t compressed_bytes = 0;
+  std::optional<DecompressorSink> decompressor_sink;
+  std::optional<Sha256Tee> plain_hash;
+  std::optional<AgeDecryptor> decryptor;
+  ByteSink* first_stage = nullptr;  // null: hash only
   Status failed;
+  std::string sha256;
 };
 
-BackupStreamChecker::BackupStreamChecker(Compression compression)
+BackupStreamChecker::BackupStreamChecker(const StoredFormat& format, std::string what)
     : state_(std::make_unique<State>()) {
-  state_->decompressor = MakeDecompressor(compression, &state_->trailer);
+  State& s = *state_;
+  s.what = std::move(what);
+  s.encrypted = format.encrypted;
+  s.decrypting = format.encrypted && format.CanDecrypt();
+  if (s.encrypted && !s.decrypting) return;
+  s.decompressor = MakeDecompressor(format.compression, &s.trailer);
+  s.decompressor_sink.emplace(s.decompressor.get());
+  s.first_stage = &*s.decompressor_sink;
+  if (s.decrypting) {
+    s.plain_hash.emplace(&*s.decompressor_sink);
+    s.decryptor.emplace(*format.identities, &*s.plain_hash, s.what);
+    s.first_stage = &*s.decryptor;
+  }
 }
 
 BackupStreamChecker::~BackupStreamChecker() = default;
 
 Status BackupStreamChecker::Write(std::span<const uint8_t> data) {
-  // A corrupt stream is remembered, not returned: the SHA-256 of the whole file is still wanted,
-  // and a mismatch there is the clearer message.
-  state_->sha.Update(data);
-  state_->compressed_bytes += data.size();
-  if (state_->failed.ok()) state_->failed = state_->decompressor->Write(data);
+  // A fault is remembered, not returned: a download goes on, as the SHA-256 of the whole file is
+  // still wanted and a mismatch there is the clearer message.
+  State& s = *state_;
+  s.sha.Update(data);
+  s.stored_bytes += data.size();
+  if (s.first_stage != nullptr && s.failed.ok()) {
+    Status r = s.first_stage->Write(data);
+    // The decryptor's messages already name the file.
+    if (!r.ok()) s.failed = s.decryptor ? r : std::move(r).AddContext("'" + s.what + "'");
+  }
   return Status::Ok();
 }
 
-Result<StreamCheck> BackupStreamChecker::Finish(const std::string& what) {
-  Status s = state_->failed;
-  if (s.ok()) s = state_->decompressor->Finish();
-  if (!s.ok()) return std::move(s).AddContext("'" + what + "'");
-  if (!state_->trailer.check().complete()) {
-    return Status(ErrorKind::kIntegrity,
-                  "'" + what + "': the dump inside does not end with '-- Dump completed'; it was "
-                               "cut off");
-  }
+const Status& BackupStreamChecker::failure() const { return state_->failed; }
+
+const std::string& BackupStreamChecker::sha256() const { return state_->sha256; }
+
+Result<StreamCheck> BackupStreamChecker::Finish() {
+  State& s = *state_;
+  s.sha256 = s.sha.FinishHex();
+  if (!s.failed.ok()) return s.failed;
   StreamCheck out;
-  out.sha256 = state_->sha.FinishHex();
-  out.compressed_bytes = state_->compressed_bytes;
-  out.dump_bytes = state_->trailer.check().total_bytes();
+  out.sha256 = s.sha256;
+  out.compressed_bytes = s.stored_bytes;
+  out.encrypted = s.encrypted;
+  out.decrypted = s.decrypting;
+  if (s.first_stage == nullptr) return out;
+  if (s.decryptor) {
+    Status r = s.decryptor->Finish();
+    if (!r.ok()) return r;
+    out.plain_sha256 = s.plain_hash->FinishHex();
+  }
+  Status r = s.decompressor->Finish();
+  if (!r.ok()) return std::move(r).AddContext("'" + s.what + "'");
+  if (!s.trailer.check().complete()) {
+    return Status(ErrorKind::kIntegrity,
+                  "'" + s.what + "': the dump inside does not end with '-- Dump completed'; it "
+                                 "was cut off");
+  }
+  out.dump_bytes = s.trailer.check().total_bytes();
   return out;
 }
 

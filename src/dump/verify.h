@@ -45,15 +45,25 @@ struct StreamCheck {
   std::string plain_sha256;  // decrypted only: SHA-256 of the compressed stream inside
 };
 
-// The same check for bytes that arrive as a stream (a download from an offsite target): write
-// the whole stored file through it, then Finish().
+// The check itself, as a sink: write the whole stored file through it, then Finish(). Used for
+// a local file (CheckBackupStream, VerifyBackupFile) and for bytes that arrive as a stream (a
+// download from an offsite target), so both check a file, encrypted or not, the same way.
 class BackupStreamChecker : public ByteSink {
  public:
-  explicit BackupStreamChecker(Compression compression);
+  // `what` (the file or URL) names the file in messages. The identities `format` points to must
+  // outlive the checker.
+  BackupStreamChecker(const StoredFormat& format, std::string what);
   ~BackupStreamChecker() override;
+  // Always Ok: the first fault of the stream is remembered (failure()), and the bytes after it
+  // are still hashed, so a download can go on to its end.
   Status Write(std::span<const uint8_t> data) override;
-  // Errors: kIntegrity (corrupt or truncated stream, missing trailer), naming `what`.
-  Result<StreamCheck> Finish(const std::string& what);
+  // The first fault so far; Ok while the stream is sound.
+  const Status& failure() const;
+  // Errors: kIntegrity (corrupt or truncated stream, missing trailer, a file no identity
+  // opens), naming `what`.
+  Result<StreamCheck> Finish();
+  // The SHA-256 of every byte written; set by Finish(), whatever it returned.
+  const std::string& sha256() const;
 
  private:
   struct State;
