@@ -1,5 +1,5 @@
-// mysql-backup: argv -> Action; runs it; Status -> exit code. The one place where a failed
-// action is logged (backups log each type's end themselves, with its journal fields).
+// mysql-backup: argv -> Action; runs it (RunAction, which logs a failed action and does the
+// monitoring around it; backups log each type's end themselves); Status -> exit code.
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -105,17 +105,7 @@ int Run(int argc, char** argv) {
   RunContext ctx{*options, *config, logger, &g_cancel};
   // The one exit status outside sysexits: the monitoring-plugin convention (0-3).
   if (options->action == Action::kCheck) return RunCheckAction(ctx);
-  const MonitoredRun monitored = BeginMonitoredRun(ctx);
-  Status s = spec->run(ctx);
-  if (!s.ok() && !spec->reports_own_failure) {
-    LogFields fields = {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}};
-    if (spec->failure_message_id) fields.emplace_back("MESSAGE_ID", spec->failure_message_id);
-    logger.Log(Priority::kError, s.ToString(), fields);
-    if (!s.detail().empty()) logger.Error(s.detail());
-  }
-  // Metrics and pings after the failure is logged; they never change the exit status.
-  EndMonitoredRun(ctx, monitored, s);
-  return s.exit_code();
+  return RunAction(ctx).exit_code();
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // and against the files on disk; a real node_exporter serving our series from its textfile
 // folder; concurrent runs that never leave a torn file; --check's verdicts and its 0/2/3 exit
 // statuses on planted backups; heartbeat pings to a local HTTP server that records them, and a
-// server that is down or hangs changing nothing.
+// server that is down or hangs changing nothing; --daemon jobs watched exactly as oneshot runs.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -375,6 +376,68 @@ TEST_F(MonitoringRunTest, PingsStartSuccessAndFailureWithTheExitCodeAndNeverLeak
   EXPECT_TRUE(std::regex_search(requests, std::regex("POST /ping/secret-uuid/69\t.*Daily backup failed")))
       << requests;
   EXPECT_FALSE(Contains(ok.out + ok.err + failed.out + failed.err, "secret-uuid"));
+}
+
+// A zone (POSIX TZ, offset to the second) whose midnight, when --daemon runs its daily job, is
+// `t`: the real scheduler, the real clock, and no waiting for tonight.
+std::string ZoneWithMidnightAt(std::time_t t) {
+  long west = static_cast<long>(t % 86400);  // local = UTC - west
+  char tz[64];
+  std::snprintf(tz, sizeof tz, "MBT+%02ld:%02ld:%02ld", west / 3600, west / 60 % 60, west % 60);
+  return tz;
+}
+
+TEST_F(MonitoringRunTest, DaemonJobsRewriteTheMetricsFileAndPingAsAOneshotRunDoes) {
+  if (!HaveProgram("promtool")) GTEST_SKIP() << "promtool is not installed (apt-get install prometheus)";
+  WriteTextFile(dir_ / "recorder.py", kRecorder, 0644);
+  std::string log = dir_ / "requests.log", port_file = dir_ / "port";
+  Background server({"python3", dir_ / "recorder.py", log, port_file}, dir_ / "server.log");
+  ASSERT_TRUE(WaitUntil([&] { return Exists(port_file); }, std::chrono::seconds(30)));
+  std::string url = "http://127.0.0.1:" + ReadTextFile(port_file) + "/ping/secret-uuid";
+  std::string config = MetricsConfig("ping_url = " + url + "\n");
+
+  // The daily job fires some seconds after the daemon starts (slack for a loaded machine).
+  std::string daemon_log = dir_ / "daemon.log";
+  pid_t daemon = StartMysqlBackup({"-c", config, "--daemon"}, daemon_log,
+                                  {"TZ=" + ZoneWithMidnightAt(std::time(nullptr) + 15)});
+  ASSERT_GT(daemon, 0);
+  const std::string daily = Labels(config, "daily");
+  std::string text;
+  bool recorded = WaitUntil([&] {
+    if (!Exists(metrics_)) return false;
+    text = ReadTextFile(metrics_);
+    return Sample(text, "mysql_backup_last_exit_code" + daily) == 0.0 &&
+           Sample(text, "mysql_backup_backups" + daily) == 1.0;
+  }, std::chrono::seconds(240));
+  // Stopped whatever happened: SIGTERM ends the daemon cleanly, with 0.
+  ASSERT_EQ(kill(daemon, SIGTERM), 0);
+  int exit_code = WaitFor(daemon);
+  std::string output = ReadTextFile(daemon_log);
+  ASSERT_TRUE(recorded) << "metrics:\n" << text << "\ndaemon:\n" << output;
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_TRUE(Contains(output, "Stopping on signal")) << output;
+
+  // The same picture a oneshot run leaves: promtool accepts it, and it matches the disk.
+  CliResult check = Promtool(metrics_);
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  std::time_t stamp = DailyStamp();
+  ASSERT_NE(stamp, 0);
+  EXPECT_EQ(Sample(text, "mysql_backup_last_success_timestamp_seconds" + daily),
+            static_cast<double>(stamp))
+      << text;
+  EXPECT_TRUE(Sample(text, "mysql_backup_last_attempt_timestamp_seconds" + daily)) << text;
+  EXPECT_TRUE(Sample(text, "mysql_backup_last_duration_seconds" + daily)) << text;
+  EXPECT_TRUE(Exists(textfile_dir_ + "/.mysql_backup.prom.state"));
+
+  // The ping server saw the start and the success of the job, in that order.
+  std::string requests = ReadTextFile(log);
+  size_t start = requests.find("POST /ping/secret-uuid/start\t\n");
+  EXPECT_NE(start, std::string::npos) << requests;
+  std::smatch ok;
+  ASSERT_TRUE(std::regex_search(requests, ok, std::regex("POST /ping/secret-uuid\tdaily backup OK: ")))
+      << requests;
+  EXPECT_LT(start, static_cast<size_t>(ok.position(0))) << requests;
+  EXPECT_FALSE(Contains(output, "secret-uuid"));
 }
 
 TEST_F(MonitoringRunTest, APingServerThatIsDownOrHangsChangesNothingButAWarning) {

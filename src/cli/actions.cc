@@ -6,14 +6,19 @@
 #include "cli/cleanup_action.h"
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
+#include "cli/monitoring.h"
 #include "cli/notify_failure_action.h"
 #include "cli/offsite_action.h"
+#include "cli/output.h"
 #include "cli/restore_action.h"
 #include "journal/message_ids.h"
 
 namespace mysql_backup {
 
 namespace {
+
+// The daemon runs its jobs through RunAction; handing it in keeps the daemon below this table.
+Status RunDaemon(const RunContext& ctx) { return RunDaemonAction(ctx, &RunAction); }
 
 constexpr ActionSpec kActions[] = {
     {Action::kBackup, nullptr, true, &RunBackupAction},
@@ -24,7 +29,7 @@ constexpr ActionSpec kActions[] = {
     {Action::kRestoreTest, "restore-test", false, &RunRestoreTestAction, kMessageRestoreTestFailed},
     {Action::kTestNotification, "notify", false, &RunTestNotificationAction},
     {Action::kNotifyFailure, "notify", false, &RunNotifyFailureAction},
-    {Action::kDaemon, "daemon", false, &RunDaemonAction},
+    {Action::kDaemon, "daemon", false, &RunDaemon},
     // Not run through this table: main.cc calls RunCheckAction, whose exit status is not a
     // Status (monitoring-plugin convention).
     {Action::kCheck, "check", true, nullptr},
@@ -40,6 +45,22 @@ const ActionSpec* FindAction(Action action) {
     if (spec.action == action) return &spec;
   }
   return nullptr;
+}
+
+Status RunAction(const RunContext& ctx) {
+  const ActionSpec* spec = FindAction(ctx.options.action);
+  ClearResultLines();
+  const MonitoredRun monitored = BeginMonitoredRun(ctx);
+  Status s = spec->run(ctx);
+  if (!s.ok() && !spec->reports_own_failure) {
+    LogFields fields = {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}};
+    if (spec->failure_message_id) fields.emplace_back("MESSAGE_ID", spec->failure_message_id);
+    ctx.logger.Log(Priority::kError, s.ToString(), fields);
+    if (!s.detail().empty()) ctx.logger.Error(s.detail());
+  }
+  // Metrics and pings after the failure is logged; they never change the exit status.
+  EndMonitoredRun(ctx, monitored, s);
+  return s;
 }
 
 }  // namespace mysql_backup

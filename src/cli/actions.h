@@ -25,6 +25,12 @@ struct ActionSpec {
 // Null for kHelp/kVersion, which need no config.
 const ActionSpec* FindAction(Action action);
 
+// Runs the action ctx.options names (not kCheck, whose exit status is not a Status) the one way
+// every run goes: heartbeat ping at the start, the action, its failure logged (unless it logs its
+// own), then the state file, the metrics file and the closing ping (cli/monitoring.h). Used by
+// main.cc for a oneshot run and by --daemon for each scheduled job, so both are watched alike.
+Status RunAction(const RunContext& ctx);
+
 }  // namespace mysql_backup
 
 #endif  // MYSQL_BACKUP_CLI_ACTIONS_H_

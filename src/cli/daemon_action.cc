@@ -5,8 +5,6 @@
 #include <ctime>
 #include <thread>
 
-#include "cli/backup_action.h"
-#include "cli/cleanup_action.h"
 #include "daemon/schedule.h"
 
 namespace mysql_backup {
@@ -23,7 +21,7 @@ std::string LocalTimeText(std::time_t t) {
 
 bool Cancelled(const RunContext& ctx) { return ctx.cancel != nullptr && ctx.cancel->load(); }
 
-void RunJob(const RunContext& ctx, const ScheduledJob& job) {
+void RunJob(const RunContext& ctx, const ScheduledJob& job, JobRunner run_job) {
   // Each job sees the config as it is now, as a timer-started unit would.
   auto config = LoadConfig(ctx.options.config_path);
   ctx.logger.SetCommonField("BACKUP_TYPE", job.name);
@@ -34,24 +32,17 @@ void RunJob(const RunContext& ctx, const ScheduledJob& job) {
     return;
   }
   Options options = ctx.options;
+  options.action = job.name == "cleanup" ? Action::kCleanup : Action::kBackup;
   options.backup_type = job.name;
   options.cleanup_after_backup = false;
   options.dry_run = false;
   RunContext job_ctx{options, *config, ctx.logger, ctx.cancel};
-  if (job.name == "cleanup") {
-    Status s = RunCleanupAction(job_ctx);
-    if (!s.ok()) {
-      ctx.logger.Log(Priority::kError, s.ToString(),
-                     {{"BACKUP_ERROR", std::string(ErrorKindName(s.kind()))}});
-    }
-  } else {
-    (void)RunBackupAction(job_ctx);  // reports its own outcome
-  }
+  (void)run_job(job_ctx);  // logs its own failure; the daemon goes on
 }
 
 }  // namespace
 
-Status RunDaemonAction(const RunContext& ctx) {
+Status RunDaemonAction(const RunContext& ctx, JobRunner run_job) {
   std::vector<ScheduledJob> jobs = DefaultJobs();
   std::vector<std::time_t> next;
   std::time_t now = std::time(nullptr);
@@ -71,7 +62,7 @@ Status RunDaemonAction(const RunContext& ctx) {
       continue;
     }
     ctx.logger.Info("Starting scheduled " + jobs[due].name + " run");
-    RunJob(ctx, jobs[due]);
+    RunJob(ctx, jobs[due], run_job);
     ctx.logger.SetCommonField("BACKUP_TYPE", "daemon");
     // From the later of the slot and now: a run that overran, or a suspend, never queues up
     // repeats; a missed slot runs once, as Persistent=true timers do.

@@ -1,6 +1,7 @@
 // Monitoring around every run, composed from src/monitor/: the heartbeat pings of a backup, the
-// state file and the metrics file after a run, and the --check action. main.cc calls these once
-// per run, so the actions themselves know nothing of monitoring. Nothing here changes a run's
+// state file and the metrics file after a run, and the --check action. RunAction (cli/actions.h)
+// calls these once per run, for a oneshot run and for each job of --daemon alike, so the actions
+// themselves know nothing of monitoring. Nothing here changes a run's
 // exit status: a metrics file or a ping that fails is a warning.
 #ifndef MYSQL_BACKUP_CLI_MONITORING_H_
 #define MYSQL_BACKUP_CLI_MONITORING_H_

@@ -29,6 +29,8 @@ std::string& ResultLineStore() {
 
 const std::string& ResultLines() { return ResultLineStore(); }
 
+void ClearResultLines() { ResultLineStore().clear(); }
+
 void PrintResultLine(const std::string& line) {
   ResultLineStore() += line + "\n";
   static const bool said_elsewhere = FdIsJournalStream(STDOUT_FILENO) || StdoutIsStderrLog();

@@ -15,6 +15,8 @@ void PrintResultLine(const std::string& line);
 // Every line given to PrintResultLine in this run (printed or not), each ending in a newline:
 // the body of the heartbeat ping.
 const std::string& ResultLines();
+// Starts a new run's lines: the daemon runs many jobs in one process.
+void ClearResultLines();
 
 }  // namespace mysql_backup
 
