@@ -129,6 +129,22 @@ TEST(OptionsTest, VerifyCollectsEveryFollowingFile) {
   EXPECT_EQ(inline_value->files, (Args{"a", "b"}));
 }
 
+TEST(OptionsTest, FilesMayFollowOtherOptionsOfTheirAction) {
+  // The contract's order: `--verify --target NAME [FILE...]`.
+  auto verify = ParseOptions({"--verify", "--target", "s3", "a.sql.gz", "b.sql.gz"});
+  ASSERT_TRUE(verify.ok()) << verify.status().ToString();
+  EXPECT_EQ(verify->target, "s3");
+  EXPECT_EQ(verify->files, (std::vector<std::string>{"a.sql.gz", "b.sql.gz"}));
+
+  auto upload = ParseOptions({"--upload", "--config", "F", "x.sql.gz"});
+  ASSERT_TRUE(upload.ok()) << upload.status().ToString();
+  EXPECT_EQ(upload->files, std::vector<std::string>{"x.sql.gz"});
+
+  auto drill = ParseOptions({"--restore-test", "--target", "s3", "latest"});
+  ASSERT_TRUE(drill.ok()) << drill.status().ToString();
+  EXPECT_EQ(drill->files, std::vector<std::string>{"latest"});
+}
+
 TEST(OptionsTest, RestoreTestTakesAnOptionalFile) {
   auto newest = ParseOptions({"--restore-test", "-c", "F"});
   ASSERT_TRUE(newest.ok()) << newest.status().ToString();
@@ -194,7 +210,7 @@ TEST(OptionsTest, RejectsBadCommandLinesAsUsageErrors) {
       {{"--restore", "x.sql.gz", "--target-database", "\xF0\x9F\x98\x80"}, "not valid UTF-8 text of the BMP"},
       {{"--restore", "x.sql.gz", "--target-database", "\xC3"}, "not valid UTF-8"},
       {{"--cleanup", "--force"}, "go with --restore"},
-      {{"--restore-test", "a", "b"}, "unexpected argument 'b'"},
+      {{"--restore-test", "a", "b"}, "--restore-test takes one FILE"},
       {{"--backup-type", "hourly"}, "--backup-type must be daily, weekly, monthly or all"},
       {{"--backup-type", "Daily"}, "--backup-type must be"},
       {{"--backup-type"}, "needs a value"},

@@ -124,6 +124,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   bool verify = false, restore_test = false, have_target = false, have_force = false,
        have_dry_run = false, have_json = false, have_remote = false;
   std::string restore_file;
+  // The action that takes FILE arguments (--verify, --upload, --restore-test), so that files may
+  // also follow other options: `--verify --target NAME FILE` as well as `--verify FILE`.
+  bool files_action_seen = false;
 
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -148,6 +151,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
         value = arg.substr(arg[2] == '=' ? 3 : 2);
         has_inline_value = true;
       }
+    } else if (files_action_seen) {
+      o.files.push_back(arg);
+      continue;
     } else {
       return UsageError("unexpected argument '" + arg + "'");
     }
@@ -197,6 +203,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.json = have_json = true;
     } else if (name == "--verify") {
       actions.push_back(name);
+      files_action_seen = true;
       verify = true;
       o.files.insert(o.files.end(), values.begin(), values.end());
     } else if (name == "--restore") {
@@ -216,6 +223,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.force = have_force = true;
     } else if (name == "--restore-test") {
       actions.push_back(name);
+      files_action_seen = true;
       restore_test = true;
       o.files.insert(o.files.end(), values.begin(), values.end());
     } else if (name == "--test-notification") {
@@ -231,6 +239,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       actions.push_back(name);
     } else if (name == "--upload") {
       actions.push_back(name);
+      files_action_seen = true;
       o.files.insert(o.files.end(), values.begin(), values.end());
     } else if (name == "--target") {
       o.target = values[0];
