@@ -11,6 +11,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/inspect_actions.h"
+#include "cli/progress_line.h"
 #include "codec/sha256.h"
 #include "dump/manifest_io.h"
 #include "dump/verify.h"
@@ -58,12 +59,6 @@ class StringSink : public ByteSink {
   }
   std::string text;
 };
-
-std::string Rate(uint64_t bytes, Clock::time_point start) {
-  double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  if (secs <= 0) return "";
-  return ", " + HumanSize(static_cast<uint64_t>(static_cast<double>(bytes) / secs)) + "/s";
-}
 
 // The hex digest of a sha256sum line naming `file_name`, or nullopt.
 std::optional<std::string> ParseChecksumLine(const std::string& text, const std::string& file_name) {
@@ -127,14 +122,19 @@ Status UploadAndCheck(const RunContext& ctx, const TargetConfig& cfg, RemoteTarg
   uint64_t size = static_cast<uint64_t>(st.st_size);
   std::string name = std::filesystem::path(local_path).filename();
   auto start = Clock::now();
-  auto last = start;
+  auto last_status = start - std::chrono::seconds(1);
+  ProgressLine line(STDERR_FILENO);
   Status s = remote.Upload(local_path, key, [&](uint64_t done, uint64_t total) {
     auto now = Clock::now();
-    if (now - last < std::chrono::seconds(1)) return;
-    last = now;
-    ctx.logger.Status("Uploading " + name + " to " + cfg.name + ": " + HumanSize(done) + " of " +
-                      HumanSize(total) + Rate(done, start));
+    std::string text =
+        FormatTransferProgress("Uploading " + name + " to " + cfg.name, done, total,
+                               std::chrono::duration<double>(now - start).count());
+    line.Show(text, done >= total);
+    if (now - last_status < std::chrono::seconds(1)) return;
+    last_status = now;
+    ctx.logger.Status(text);
   });
+  line.Finish();
   if (!s.ok()) return s;
   ctx.logger.Status("Checking " + remote.Describe(key));
   auto remote_size = remote.Size(key);
