@@ -1,0 +1,60 @@
+// What the S3 and SFTP offsite tests share: one MariaDB for the whole suite holding the awkward
+// fixture plus a table of hard-to-compress rows (so a backup spans several 16 KiB parts and
+// overflows a small remote disk), a config's local part, running the binary while keeping every
+// output, finding the backup and its run's manifest, and the check that no output or log line
+// holds a secret.
+#ifndef MYSQL_BACKUP_TESTS_SUPPORT_OFFSITE_FIXTURE_H_
+#define MYSQL_BACKUP_TESTS_SUPPORT_OFFSITE_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/cli_runner.h"
+#include "support/mariadb_server.h"
+#include "support/temp_dir.h"
+#include "util/status.h"
+
+namespace mysql_backup::testing {
+
+class OffsiteTest : public ::testing::Test {
+ protected:
+  // Called by a suite's SetUpTestSuite once it knows its remote server can run here.
+  static void StartDatabase();
+  static void TearDownTestSuite() { server_.reset(); }
+
+  // Fails the test when the database did not start; makes backup_dir_.
+  void SetUpDatabase();
+
+  // The [general], [database] and [backup] sections; a test appends its [target NAME].
+  std::string LocalConfig() const;
+  // A [restore] section for the suite's database.
+  static std::string RestoreSection();
+  // Writes `text` to <dir>/backup.conf (0600) and returns its path.
+  std::string WriteConfigFile(const std::string& text) const;
+
+  // Runs the binary; its stdout and stderr are kept for AllOutput().
+  CliResult Run(const std::vector<std::string>& args);
+  // Every output of Run() and every line of the log files.
+  std::string AllOutput() const;
+
+  // The run's manifest key beside a backup ("daily/manifest-daily-<stamp>.json").
+  static std::string ManifestOf(const std::string& type, const std::string& name);
+  // The .sql.gz in <backup_dir>/<type>/, or "".
+  std::string OnlyBackup(const std::string& type = "daily") const;
+  // After a failed copy: the backup of `type` is there and passes --verify. Returns its path
+  // ("" after a failure is recorded when it is missing).
+  std::string ExpectKeptLocally(const std::string& config, const std::string& type = "daily");
+
+  static std::unique_ptr<MariaDbServer> server_;
+  static Status start_;
+  TempDir dir_;
+  std::string backup_dir_;
+  std::string outputs_;
+};
+
+}  // namespace mysql_backup::testing
+
+#endif  // MYSQL_BACKUP_TESTS_SUPPORT_OFFSITE_FIXTURE_H_
