@@ -298,9 +298,8 @@ class SftpTarget : public RemoteTarget {
     if (t->fd >= 0 && t->sent > 0 && (rc == CURLE_SSH || rc == CURLE_UPLOAD_FAILED)) {
       // SFTP (version 3, as OpenSSH speaks it) has no "disk full" status: a write the server
       // cannot store comes back as a plain failure, which is what a full disk or a quota gives.
-      detail += " after " + std::to_string(t->sent) +
-                " bytes were sent: the server refused to store them (is the remote disk full, or "
-                "the user over quota?)";
+      detail += " while uploading: the server refused to store what was sent (is the remote "
+                "disk full, or the user over quota?)";
     }
     if (rc == CURLE_LOGIN_DENIED) {
       detail += " (is the public key of identity_file in ~" + s_.user +

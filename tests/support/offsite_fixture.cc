@@ -85,4 +85,44 @@ std::string OffsiteTest::ExpectKeptLocally(const std::string& config, const std:
   return local;
 }
 
+std::vector<std::pair<std::string, std::string>> OffsiteTest::RetentionSeed() {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto complete = [&](const std::string& name, const std::string& content) {
+    out.emplace_back("daily/" + name, content);
+    out.emplace_back("daily/" + name + ".sha256", std::string(64, 'a') + "  " + name + "\n");
+  };
+  complete("awkward-daily-20200103T000000Z.sql.gz", "old backup bytes");
+  complete("awkward-daily-20200104T000000Z.sql.gz", "old backup bytes");
+  complete("awkward-daily-20200105T000000Z.sql.gz", "old backup bytes");
+  out.emplace_back("daily/awkward-daily-20200101T000000Z.sql.gz", "incomplete: no .sha256");
+  complete("manifest-daily-20200103T000000Z.json", "{}");
+  complete("manifest-daily-20200105T000000Z.json", "{}");
+  complete("manifest-daily-20200101T000000Z.json", "{}");
+  out.emplace_back("daily/notes.txt", "foreign");
+  out.emplace_back("daily-extra/awkward-daily-20200102T000000Z.sql.gz", "foreign");
+  out.emplace_back("weekly/manifest-daily-20200103T000000Z.json", "foreign: not in its folder");
+  out.emplace_back("daily/manifest-daily-20200103T000000Z.json.bak", "foreign");
+  return out;
+}
+
+std::set<std::string> OffsiteTest::RetentionSurvivors(const std::string& name) {
+  return {
+      "daily/" + name,
+      "daily/" + name + ".sha256",
+      ManifestOf("daily", name),
+      ManifestOf("daily", name) + ".sha256",
+      "daily/awkward-daily-20200105T000000Z.sql.gz",
+      "daily/awkward-daily-20200105T000000Z.sql.gz.sha256",
+      "daily/manifest-daily-20200105T000000Z.json",
+      "daily/manifest-daily-20200105T000000Z.json.sha256",
+      "daily/awkward-daily-20200101T000000Z.sql.gz",
+      "daily/manifest-daily-20200101T000000Z.json",
+      "daily/manifest-daily-20200101T000000Z.json.sha256",
+      "daily/notes.txt",
+      "daily-extra/awkward-daily-20200102T000000Z.sql.gz",
+      "weekly/manifest-daily-20200103T000000Z.json",
+      "daily/manifest-daily-20200103T000000Z.json.bak",
+  };
+}
+
 }  // namespace mysql_backup::testing

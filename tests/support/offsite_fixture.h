@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/cli_runner.h"
@@ -47,6 +49,16 @@ class OffsiteTest : public ::testing::Test {
   // After a failed copy: the backup of `type` is there and passes --verify. Returns its path
   // ("" after a failure is recorded when it is missing).
   std::string ExpectKeptLocally(const std::string& config, const std::string& type = "daily");
+
+  // What the remote retention tests put under the prefix before a backup with keep_daily = 2,
+  // as (key, content): complete copies of three older daily runs (0103, 0104, 0105) and the
+  // manifests of 0103 and 0105, an incomplete copy (no .sha256) of run 0101 with its manifest,
+  // and foreign keys that look almost like ours.
+  static std::vector<std::pair<std::string, std::string>> RetentionSeed();
+  // The keys that must remain after that backup (`name`): its own copy and manifest, 0105's
+  // copy and manifest, 0101's incomplete copy and its manifest, every foreign key. 0103 and
+  // 0104 are retained away, 0103's manifest with them.
+  static std::set<std::string> RetentionSurvivors(const std::string& name);
 
   static std::unique_ptr<MariaDbServer> server_;
   static Status start_;
