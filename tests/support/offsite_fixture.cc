@@ -95,6 +95,10 @@ std::vector<std::pair<std::string, std::string>> OffsiteTest::RetentionSeed() {
   complete("awkward-daily-20200104T000000Z.sql.gz", "old backup bytes");
   complete("awkward-daily-20200105T000000Z.sql.gz", "old backup bytes");
   out.emplace_back("daily/awkward-daily-20200101T000000Z.sql.gz", "incomplete: no .sha256");
+  // The accounts file is a series of its own, kept by the same counts.
+  complete("accounts-daily-20200103T000000Z.accounts.sql.gz", "old accounts");
+  complete("accounts-daily-20200104T000000Z.accounts.sql.gz", "old accounts");
+  complete("accounts-daily-20200105T000000Z.accounts.sql.gz", "old accounts");
   complete("manifest-daily-20200103T000000Z.json", "{}");
   complete("manifest-daily-20200105T000000Z.json", "{}");
   complete("manifest-daily-20200101T000000Z.json", "{}");
@@ -116,6 +120,10 @@ std::set<std::string> OffsiteTest::RetentionSurvivors(const std::string& name) {
       "daily/manifest-daily-20200105T000000Z.json",
       "daily/manifest-daily-20200105T000000Z.json.sha256",
       "daily/awkward-daily-20200101T000000Z.sql.gz",
+      "daily/accounts-daily-20200104T000000Z.accounts.sql.gz",
+      "daily/accounts-daily-20200104T000000Z.accounts.sql.gz.sha256",
+      "daily/accounts-daily-20200105T000000Z.accounts.sql.gz",
+      "daily/accounts-daily-20200105T000000Z.accounts.sql.gz.sha256",
       "daily/manifest-daily-20200101T000000Z.json",
       "daily/manifest-daily-20200101T000000Z.json.sha256",
       "daily/notes.txt",

@@ -51,13 +51,14 @@ class OffsiteTest : public ::testing::Test {
   std::string ExpectKeptLocally(const std::string& config, const std::string& type = "daily");
 
   // What the remote retention tests put under the prefix before a backup with keep_daily = 2,
-  // as (key, content): complete copies of three older daily runs (0103, 0104, 0105) and the
-  // manifests of 0103 and 0105, an incomplete copy (no .sha256) of run 0101 with its manifest,
-  // and foreign keys that look almost like ours.
+  // as (key, content): complete copies of three older daily runs (0103, 0104, 0105; a backup
+  // and an accounts file each) and the manifests of 0103 and 0105, an incomplete copy (no
+  // .sha256) of run 0101 with its manifest, and foreign keys that look almost like ours.
   static std::vector<std::pair<std::string, std::string>> RetentionSeed();
-  // The keys that must remain after that backup (`name`): its own copy and manifest, 0105's
-  // copy and manifest, 0101's incomplete copy and its manifest, every foreign key. 0103 and
-  // 0104 are retained away, 0103's manifest with them.
+  // The keys that must remain after that backup (`name`, no accounts file): its own copy and
+  // manifest, 0105's copy and manifest, the accounts files of 0104 and 0105, 0101's incomplete
+  // copy and its manifest, every foreign key. The backups of 0103 and 0104 and the accounts
+  // file of 0103 are retained away, and 0103's manifest with the last of them.
   static std::set<std::string> RetentionSurvivors(const std::string& name);
 
   static std::unique_ptr<MariaDbServer> server_;
