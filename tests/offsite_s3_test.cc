@@ -5,20 +5,19 @@
 // under the prefix; a failing target exits 76 with the local backup kept, and --upload
 // completes the copy later; no output holds the secret key or a signature.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <memory>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "remote/s3_client.h"
 #include "support/cli_runner.h"
 #include "support/command.h"
-#include "support/mariadb_server.h"
+#include "support/offsite_fixture.h"
 #include "support/s3_server.h"
-#include "support/temp_dir.h"
 #include "support/test_util.h"
 
 namespace mysql_backup::testing {
@@ -26,30 +25,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kDumpOptions =
-    "--single-transaction --routines --events --triggers --add-drop-table --extended-insert";
-
-class OffsiteS3Test : public ::testing::Test {
+class OffsiteS3Test : public OffsiteTest {
  protected:
   static void SetUpTestSuite() {
-    if (!S3Server::PackageDir().ok()) return;
-    server_ = std::make_unique<MariaDbServer>();
-    std::string fingerprint;
-    start_ = StartWithAwkwardFixture(server_.get(), &fingerprint);
-    if (!start_.ok()) return;
-    // Enough hard-to-compress rows that the backup spans several 16 KiB parts.
-    server_->Sql("CREATE TABLE offsite_bulk (id INT PRIMARY KEY, h VARCHAR(128)); "
-                 "INSERT INTO offsite_bulk SELECT seq, SHA2(seq, 512) FROM seq_1_to_3000;",
-                 "awkward");
+    if (S3Server::PackageDir().ok()) StartDatabase();
   }
-  static void TearDownTestSuite() { server_.reset(); }
 
   void SetUp() override {
     auto package = S3Server::PackageDir();
     if (!package.ok()) GTEST_SKIP() << package.status().ToString();
-    ASSERT_TRUE(start_.ok()) << start_.ToString();
-    backup_dir_ = dir_ / "backups";
-    fs::create_directories(backup_dir_);
+    SetUpDatabase();
     auto s3 = S3Server::Start(dir_ / "s3data", {"offsite"});
     ASSERT_TRUE(s3.ok()) << s3.status().ToString();
     s3_ = std::move(*s3);
@@ -60,31 +45,26 @@ class OffsiteS3Test : public ::testing::Test {
                                             "\naws_secret_access_key = not-the-secret\n");
   }
 
+  // The S3 server again on the same data folder (on a new port), optionally dying at a part.
+  void RestartServer(int die_at_part = 0) {
+    s3_.reset();
+    auto s3 = S3Server::Start(dir_ / "s3data", {}, die_at_part);
+    ASSERT_TRUE(s3.ok()) << s3.status().ToString();
+    s3_ = std::move(*s3);
+  }
+
   struct Target {
     std::string profile;
     std::string extra;  // more keys
   };
 
   std::string WriteConfig(const Target& t = Target{"default", ""}) {
-    std::string text = "[general]\nlog_dir = " + (dir_ / "log") + "\n";
-    text += "\n[database]\nhost = 127.0.0.1\nport = " + std::to_string(server_->port()) +
-            "\nuser = backup\npassword = " + MariaDbServer::kBackupPassword +
-            "\ndatabase = awkward\n";
-    text += "\n[backup]\nbackup_dir = " + backup_dir_ + "\nmysqldump_options = " + kDumpOptions +
-            "\n";
-    text += "\n[target offsite1]\ntype = s3\nendpoint = " + s3_->endpoint() +
-            "\nregion = us-east-1\nbucket = offsite\nprefix = host1/\ncredentials_file = " +
-            (dir_ / "credentials") + "\nprofile = " + t.profile +
-            "\npart_size = 16K\nverify = full\n" + t.extra;
-    std::string path = dir_ / "backup.conf";
-    WriteTextFile(path, text, 0600);
-    return path;
-  }
-
-  CliResult Run(const std::vector<std::string>& args) {
-    CliResult r = RunMysqlBackup(args);
-    outputs_ += r.out + r.err;
-    return r;
+    return WriteConfigFile(LocalConfig() + "\n[target offsite1]\ntype = s3\nendpoint = " +
+                           s3_->endpoint() +
+                           "\nregion = us-east-1\nbucket = offsite\nprefix = host1/\n"
+                           "credentials_file = " + (dir_ / "credentials") +
+                           "\nprofile = " + t.profile + "\npart_size = 16K\nverify = full\n" +
+                           t.extra);
   }
 
   std::unique_ptr<RemoteTarget> Client(const std::string& prefix = "host1/") {
@@ -106,40 +86,16 @@ class OffsiteS3Test : public ::testing::Test {
     return out;
   }
 
-  // The run's manifest beside a backup ("manifest-daily-<stamp>.json"), which a run copies too.
-  static std::string ManifestOf(const std::string& type, const std::string& name) {
-    std::string stamp = name.substr(name.rfind('-') + 1);
-    return type + "/manifest-" + type + "-" + stamp.substr(0, stamp.find('.')) + ".json";
-  }
-
-  std::string OnlyBackup(const std::string& type = "daily") {
-    for (const auto& f : ListFilesRecursively(backup_dir_ + "/" + type)) {
-      if (EndsWith(f, ".sql.gz")) return backup_dir_ + "/" + type + "/" + f;
-    }
-    return "";
-  }
-
   // No output, log line or mail of the whole test may hold the secret or a signature.
   void TearDown() override {
-    std::string all = outputs_;
-    if (fs::exists(dir_ / "log")) {
-      for (const auto& f : ListFilesRecursively(dir_ / "log")) all += ReadTextFile(dir_ / ("log/" + f));
-    }
+    std::string all = AllOutput();
     EXPECT_EQ(all.find(kS3SecretKey), std::string::npos);
     EXPECT_EQ(all.find("Signature="), std::string::npos);
     EXPECT_EQ(all.find("Authorization"), std::string::npos);
   }
 
-  static std::unique_ptr<MariaDbServer> server_;
-  static Status start_;
-  TempDir dir_;
-  std::string backup_dir_;
   std::unique_ptr<S3Server> s3_;
-  std::string outputs_;
 };
-
-std::unique_ptr<MariaDbServer> OffsiteS3Test::server_;
-Status OffsiteS3Test::start_;
 
 TEST_F(OffsiteS3Test, BackupIsCopiedInPartsVerifiedListedAndReadsBackWithS3cmd) {
   std::string config = WriteConfig();
@@ -181,9 +137,8 @@ TEST_F(OffsiteS3Test, AFailedCopyExits76KeepsTheLocalBackupAndUploadCompletesItL
   EXPECT_EQ(r.exit_code, 76) << r.out << r.err;
   EXPECT_NE((r.out + r.err).find("target 'offsite1'"), std::string::npos) << r.out << r.err;
   EXPECT_NE((r.out + r.err).find("403"), std::string::npos) << r.out << r.err;
-  std::string local = OnlyBackup();
-  ASSERT_FALSE(local.empty()) << "the local backup must be kept";
-  EXPECT_EQ(Run({"-c", config, "--verify", local}).exit_code, 0);
+  std::string local = ExpectKeptLocally(config);
+  ASSERT_FALSE(local.empty());
   EXPECT_TRUE(RemoteKeys().empty());
 
   config = WriteConfig();
@@ -204,14 +159,10 @@ TEST_F(OffsiteS3Test, AServerThatIsGoneExits76WithNothingUnderTheFinalName) {
   s3_->Kill();
   CliResult r = Run({"-c", config, "--backup-type", "weekly"});
   EXPECT_EQ(r.exit_code, 76) << r.out << r.err;
-  std::string local = OnlyBackup("weekly");
+  std::string local = ExpectKeptLocally(config, "weekly");
   ASSERT_FALSE(local.empty());
-  EXPECT_EQ(Run({"-c", config, "--verify", local}).exit_code, 0);
   // The same data folder served again (on a new port): nothing was stored under the name.
-  s3_.reset();
-  auto s3 = S3Server::Start(dir_ / "s3data", {});
-  ASSERT_TRUE(s3.ok()) << s3.status().ToString();
-  s3_ = std::move(*s3);
+  RestartServer();
   EXPECT_TRUE(RemoteKeys().empty());
   config = WriteConfig();
   CliResult up = Run({"-c", config, "--upload", local});
@@ -219,51 +170,68 @@ TEST_F(OffsiteS3Test, AServerThatIsGoneExits76WithNothingUnderTheFinalName) {
   EXPECT_EQ(RemoteKeys().count("weekly/" + std::string(fs::path(local).filename())), 1u);
 }
 
+TEST_F(OffsiteS3Test, AServerKilledInTheMiddleOfAMultipartUploadExits76AndUploadCompletesIt) {
+  // The server dies when part 3 arrives: parts 1 and 2 are stored, the upload is open.
+  RestartServer(/*die_at_part=*/3);
+  std::string config = WriteConfig();
+  CliResult r = Run({"-c", config, "--backup-type", "daily"});
+  EXPECT_EQ(r.exit_code, 76) << r.out << r.err;
+  std::string all = r.out + r.err;
+  EXPECT_NE(all.find("Part 3 failed"), std::string::npos) << all;
+  EXPECT_NE(all.find("target 'offsite1'"), std::string::npos) << all;
+  // The abort was tried (the server is gone, so it failed) and the user is told what remains.
+  EXPECT_NE(all.find("The incomplete upload could not be aborted"), std::string::npos) << all;
+  std::string local = ExpectKeptLocally(config);
+  ASSERT_FALSE(local.empty());
+  ASSERT_GT(fs::file_size(local), 3u * 16 * 1024) << "part 3 must exist for the kill to happen";
+  CliResult list = Run({"-c", config, "--list"});
+  EXPECT_NE(list.out.find(fs::path(local).filename()), std::string::npos) << list.out;
+
+  // The one upload left open holds exactly the two parts sent before the crash; served again
+  // from the same folder, there is no object under any final name.
+  std::string name = fs::path(local).filename();
+  auto pending = S3Server::PendingUploads(dir_ / "s3data", "offsite");
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].key, "host1/daily/" + name);
+  EXPECT_EQ(pending[0].parts, (std::vector<int>{1, 2}));
+  RestartServer();
+  EXPECT_TRUE(RemoteKeys().empty());
+
+  config = WriteConfig();
+  CliResult up = Run({"-c", config, "--upload"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256",
+                                                 ManifestOf("daily", name),
+                                                 ManifestOf("daily", name) + ".sha256"}));
+  CliResult verify = Run({"-c", config, "--verify", "--target", "offsite1"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
 TEST_F(OffsiteS3Test, RemoteRetentionDeletesOnlyCompleteCopiesOfOursUnderThePrefix) {
-  auto ours = Client();
   auto put = [&](RemoteTarget& t, const std::string& key, const std::string& content) {
     WriteTextFile(dir_ / "payload", content);
     Status s = t.Upload(dir_ / "payload", key, nullptr);
     ASSERT_TRUE(s.ok()) << s.ToString();
   };
-  auto put_backup = [&](RemoteTarget& t, const std::string& name, bool with_checksum) {
-    put(t, "daily/" + name, "old backup bytes");
-    if (with_checksum) put(t, "daily/" + name + ".sha256", std::string(64, 'a') + "  " + name + "\n");
-  };
-  put_backup(*ours, "awkward-daily-20200103T000000Z.sql.gz", true);
-  put_backup(*ours, "awkward-daily-20200104T000000Z.sql.gz", true);
-  put_backup(*ours, "awkward-daily-20200105T000000Z.sql.gz", true);
-  put_backup(*ours, "awkward-daily-20200101T000000Z.sql.gz", false);  // incomplete: not ours to judge
-  put(*ours, "daily/notes.txt", "foreign");
-  put(*ours, "daily-extra/awkward-daily-20200102T000000Z.sql.gz", "foreign");
+  auto ours = Client();
+  for (const auto& [key, content] : RetentionSeed()) put(*ours, key, content);
+  // Another host's prefix in the same bucket: never looked at.
   auto other = Client("host2/");
-  put_backup(*other, "awkward-daily-20200102T000000Z.sql.gz", true);
+  for (const auto& [key, content] : RetentionSeed()) put(*other, key, content);
 
   std::string config = WriteConfig(Target{"default", "keep_daily = 2\n"});
   CliResult r = Run({"-c", config, "--backup-type", "daily"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string name = fs::path(OnlyBackup()).filename();
-  EXPECT_EQ(RemoteKeys(), (std::set<std::string>{
-                              "daily/" + name,
-                              "daily/" + name + ".sha256",
-                              ManifestOf("daily", name),
-                              ManifestOf("daily", name) + ".sha256",
-                              "daily/awkward-daily-20200105T000000Z.sql.gz",
-                              "daily/awkward-daily-20200105T000000Z.sql.gz.sha256",
-                              "daily/awkward-daily-20200101T000000Z.sql.gz",
-                              "daily/notes.txt",
-                              "daily-extra/awkward-daily-20200102T000000Z.sql.gz",
-                          }));
-  EXPECT_EQ(RemoteKeys("host2/").size(), 2u);
+  EXPECT_EQ(RemoteKeys(), RetentionSurvivors(name));
+  EXPECT_EQ(RemoteKeys("host2/").size(), RetentionSeed().size());
+  EXPECT_NE((r.out + r.err).find("manifest-daily-20200103T000000Z.json"), std::string::npos)
+      << r.out << r.err;
 }
 
 TEST_F(OffsiteS3Test, RestoreAndRestoreTestStreamAVerifiedCopyFromTheTarget) {
   std::string config = WriteConfig();
-  WriteTextFile(config,
-                ReadTextFile(config) + "\n[restore]\nhost = 127.0.0.1\nport = " +
-                    std::to_string(server_->port()) + "\nuser = " + MariaDbServer::kRestoreUser +
-                    "\npassword = " + MariaDbServer::kRestorePassword + "\n",
-                0600);
+  WriteConfigFile(ReadTextFile(config) + RestoreSection());
   CliResult r = Run({"-c", config, "--backup-type", "daily"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string local = OnlyBackup();

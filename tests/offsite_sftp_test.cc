@@ -15,9 +15,9 @@
 #include "remote/sftp_client.h"
 #include "support/cli_runner.h"
 #include "support/command.h"
-#include "support/mariadb_server.h"
+#include "support/offsite_fixture.h"
 #include "support/sshd_server.h"
-#include "support/temp_dir.h"
+#include "support/tmpfs_mount.h"
 #include "support/test_util.h"
 
 namespace mysql_backup::testing {
@@ -25,23 +25,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class OffsiteSftpTest : public ::testing::Test {
+class OffsiteSftpTest : public OffsiteTest {
  protected:
   static void SetUpTestSuite() {
-    if (!SshdServer::Available().ok()) return;
-    server_ = std::make_unique<MariaDbServer>();
-    std::string fingerprint;
-    start_ = StartWithAwkwardFixture(server_.get(), &fingerprint);
+    if (SshdServer::Available().ok()) StartDatabase();
   }
-  static void TearDownTestSuite() { server_.reset(); }
 
   void SetUp() override {
     Status available = SshdServer::Available();
     if (!available.ok()) GTEST_SKIP() << available.ToString();
-    ASSERT_TRUE(start_.ok()) << start_.ToString();
-    backup_dir_ = dir_ / "backups";
+    SetUpDatabase();
     remote_dir_ = dir_ / "remote";
-    fs::create_directories(backup_dir_);
     fs::create_directories(dir_ / "sshd");
     auto sshd = SshdServer::Start(dir_ / "sshd");
     ASSERT_TRUE(sshd.ok()) << sshd.status().ToString();
@@ -49,25 +43,12 @@ class OffsiteSftpTest : public ::testing::Test {
   }
 
   std::string WriteConfig(const std::string& host_key_lines = "") {
-    std::string text = "[general]\nlog_dir = " + (dir_ / "log") + "\n";
-    text += "\n[database]\nhost = 127.0.0.1\nport = " + std::to_string(server_->port()) +
-            "\nuser = backup\npassword = " + MariaDbServer::kBackupPassword +
-            "\ndatabase = awkward\n";
-    text += "\n[backup]\nbackup_dir = " + backup_dir_ + "\n";
-    text += "\n[target box]\ntype = sftp\nhost = 127.0.0.1\nport = " +
-            std::to_string(sshd_->port()) + "\nuser = " + sshd_->user() + "\npath = " +
-            remote_dir_ + "\nidentity_file = " + sshd_->identity_file() + "\nverify = full\n" +
-            (host_key_lines.empty() ? "host_key_sha256 = " + sshd_->host_key_sha256() + "\n"
-                                    : host_key_lines);
-    std::string path = dir_ / "backup.conf";
-    WriteTextFile(path, text, 0600);
-    return path;
-  }
-
-  CliResult Run(const std::vector<std::string>& args) {
-    CliResult r = RunMysqlBackup(args);
-    outputs_ += r.out + r.err;
-    return r;
+    return WriteConfigFile(
+        LocalConfig() + "\n[target box]\ntype = sftp\nhost = 127.0.0.1\nport = " +
+        std::to_string(sshd_->port()) + "\nuser = " + sshd_->user() + "\npath = " + remote_dir_ +
+        "\nidentity_file = " + sshd_->identity_file() + "\nverify = full\n" +
+        (host_key_lines.empty() ? "host_key_sha256 = " + sshd_->host_key_sha256() + "\n"
+                                : host_key_lines));
   }
 
   std::set<std::string> RemoteFiles() {
@@ -77,43 +58,20 @@ class OffsiteSftpTest : public ::testing::Test {
     return out;
   }
 
-  // The run's manifest beside a backup ("manifest-daily-<stamp>.json"), which a run copies too.
-  static std::string ManifestOf(const std::string& type, const std::string& name) {
-    std::string stamp = name.substr(name.rfind('-') + 1);
-    return type + "/manifest-" + type + "-" + stamp.substr(0, stamp.find('.')) + ".json";
-  }
-
-  std::string OnlyBackup(const std::string& type = "daily") {
-    if (!fs::exists(backup_dir_ + "/" + type)) return "";
-    for (const auto& f : ListFilesRecursively(backup_dir_ + "/" + type)) {
-      if (EndsWith(f, ".sql.gz")) return backup_dir_ + "/" + type + "/" + f;
-    }
-    return "";
-  }
-
   // The private key never shows in an output or a log line.
   void TearDown() override {
     if (!sshd_) return;
-    std::string all = outputs_;
-    if (fs::exists(dir_ / "log")) {
-      for (const auto& f : ListFilesRecursively(dir_ / "log")) all += ReadTextFile(dir_ / ("log/" + f));
-    }
+    std::string all = AllOutput();
     std::string key = ReadTextFile(sshd_->identity_file());
     EXPECT_EQ(all.find("PRIVATE KEY"), std::string::npos);
     EXPECT_EQ(all.find(key.substr(key.find('\n') + 1, 40)), std::string::npos);
   }
 
-  static std::unique_ptr<MariaDbServer> server_;
-  static Status start_;
-  TempDir dir_;
-  std::string backup_dir_;
   std::string remote_dir_;
   std::unique_ptr<SshdServer> sshd_;
-  std::string outputs_;
+  // After dir_: unmounted before the folder is removed.
+  std::unique_ptr<TmpfsMount> small_disk_;
 };
-
-std::unique_ptr<MariaDbServer> OffsiteSftpTest::server_;
-Status OffsiteSftpTest::start_;
 
 TEST_F(OffsiteSftpTest, BackupIsCopiedVerifiedInFullAndListedOnTheTarget) {
   std::string config = WriteConfig();
@@ -142,11 +100,7 @@ TEST_F(OffsiteSftpTest, BackupIsCopiedVerifiedInFullAndListedOnTheTarget) {
 
 TEST_F(OffsiteSftpTest, RestoreLatestStreamsTheCopyFromTheTarget) {
   std::string config = WriteConfig();
-  WriteTextFile(config,
-                ReadTextFile(config) + "\n[restore]\nhost = 127.0.0.1\nport = " +
-                    std::to_string(server_->port()) + "\nuser = " + MariaDbServer::kRestoreUser +
-                    "\npassword = " + MariaDbServer::kRestorePassword + "\n",
-                0600);
+  WriteConfigFile(ReadTextFile(config) + RestoreSection());
   CliResult r = Run({"-c", config, "--backup-type", "daily"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string local = OnlyBackup();
@@ -228,7 +182,7 @@ TEST_F(OffsiteSftpTest, AServerThatIsDownExits76AndUploadCompletesTheCopyLater) 
   sshd_->Kill();
   CliResult r = Run({"-c", config, "--backup-type", "weekly"});
   EXPECT_EQ(r.exit_code, 76) << r.out << r.err;
-  std::string local = OnlyBackup("weekly");
+  std::string local = ExpectKeptLocally(config, "weekly");
   ASSERT_FALSE(local.empty());
   EXPECT_TRUE(RemoteFiles().empty());
   Status restarted = sshd_->Restart();
@@ -250,16 +204,7 @@ TEST_F(OffsiteSftpTest, RemoteRetentionDeletesOnlyCompleteCopiesOfOurs) {
     fs::create_directories(fs::path(remote_dir_ + "/" + rel).parent_path());
     WriteTextFile(remote_dir_ + "/" + rel, content);
   };
-  auto put_backup = [&](const std::string& name, bool with_checksum) {
-    put("daily/" + name, "old backup bytes");
-    if (with_checksum) put("daily/" + name + ".sha256", std::string(64, 'a') + "  " + name + "\n");
-  };
-  put_backup("awkward-daily-20200103T000000Z.sql.gz", true);
-  put_backup("awkward-daily-20200104T000000Z.sql.gz", true);
-  put_backup("awkward-daily-20200105T000000Z.sql.gz", true);
-  put_backup("awkward-daily-20200101T000000Z.sql.gz", false);
-  put("daily/notes.txt", "foreign");
-  put("daily-extra/awkward-daily-20200102T000000Z.sql.gz", "foreign");
+  for (const auto& [key, content] : RetentionSeed()) put(key, content);
   // What an interrupted upload of long ago left.
   put("daily/.awkward-daily-20200106T000000Z.sql.gz.upload-1000", "partial");
 
@@ -268,17 +213,41 @@ TEST_F(OffsiteSftpTest, RemoteRetentionDeletesOnlyCompleteCopiesOfOurs) {
   CliResult r = Run({"-c", config, "--backup-type", "daily"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string name = fs::path(OnlyBackup()).filename();
-  EXPECT_EQ(RemoteFiles(), (std::set<std::string>{
-                               "daily/" + name,
-                               "daily/" + name + ".sha256",
-                               ManifestOf("daily", name),
-                               ManifestOf("daily", name) + ".sha256",
-                               "daily/awkward-daily-20200105T000000Z.sql.gz",
-                               "daily/awkward-daily-20200105T000000Z.sql.gz.sha256",
-                               "daily/awkward-daily-20200101T000000Z.sql.gz",
-                               "daily/notes.txt",
-                               "daily-extra/awkward-daily-20200102T000000Z.sql.gz",
-                           }));
+  EXPECT_EQ(RemoteFiles(), RetentionSurvivors(name));
+}
+
+TEST_F(OffsiteSftpTest, AFullRemoteDiskExits76WithNothingUnderTheFinalNameAndUploadCompletesIt) {
+  // The target's folder is a 1 MiB tmpfs, filled but for 32 KiB: less than the backup needs.
+  fs::create_directories(remote_dir_);
+  auto disk = TmpfsMount::Mount(remote_dir_, 1 << 20);
+  if (!disk.ok()) GTEST_SKIP() << disk.status().ToString();
+  small_disk_ = std::move(*disk);
+  std::string filler = remote_dir_ + "/filler";
+  WriteTextFile(filler, std::string(small_disk_->FreeBytes() - 32 * 1024, 'x'));
+
+  std::string config = WriteConfig();
+  CliResult r = Run({"-c", config, "--backup-type", "daily"});
+  EXPECT_EQ(r.exit_code, 76) << r.out << r.err;
+  std::string all = r.out + r.err;
+  EXPECT_NE(all.find("target 'box'"), std::string::npos) << all;
+  EXPECT_NE(all.find("is the remote disk full"), std::string::npos) << all;
+  std::string local = ExpectKeptLocally(config);
+  ASSERT_FALSE(local.empty());
+  ASSERT_GT(fs::file_size(local), 64u * 1024) << "the backup must not fit into 32 KiB";
+  std::string name = fs::path(local).filename();
+  // Neither the backup nor a temp file of it; the small manifest may have fit.
+  for (const auto& f : RemoteFiles()) {
+    EXPECT_EQ(f.find(name), std::string::npos) << f;
+    EXPECT_EQ(f.find(kSftpTempMarker), std::string::npos) << f;
+  }
+
+  fs::remove(filler);
+  CliResult up = Run({"-c", config, "--upload"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_EQ(RemoteFiles(),
+            (std::set<std::string>{"daily/" + name, "daily/" + name + ".sha256",
+                                   ManifestOf("daily", name), ManifestOf("daily", name) + ".sha256"}));
+  EXPECT_TRUE(ReadTextFile(remote_dir_ + "/daily/" + name) == ReadTextFile(local));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "cli/backup_action.h"
 #include "cli/inspect_actions.h"
+#include "cli/progress_line.h"
 #include "codec/sha256.h"
 #include "config/encryption_config.h"
 #include "dump/manifest_io.h"
@@ -60,12 +61,6 @@ class StringSink : public ByteSink {
   }
   std::string text;
 };
-
-std::string Rate(uint64_t bytes, Clock::time_point start) {
-  double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  if (secs <= 0) return "";
-  return ", " + HumanSize(static_cast<uint64_t>(static_cast<double>(bytes) / secs)) + "/s";
-}
 
 // The hex digest of a sha256sum line naming `file_name`, or nullopt.
 std::optional<std::string> ParseChecksumLine(const std::string& text, const std::string& file_name) {
@@ -129,14 +124,21 @@ Status UploadAndCheck(const RunContext& ctx, const TargetConfig& cfg, RemoteTarg
   uint64_t size = static_cast<uint64_t>(st.st_size);
   std::string name = std::filesystem::path(local_path).filename();
   auto start = Clock::now();
-  auto last = start;
+  auto last_status = start - std::chrono::seconds(1);
+  ProgressLine line(STDERR_FILENO);
   Status s = remote.Upload(local_path, key, [&](uint64_t done, uint64_t total) {
     auto now = Clock::now();
-    if (now - last < std::chrono::seconds(1)) return;
-    last = now;
-    ctx.logger.Status("Uploading " + name + " to " + cfg.name + ": " + HumanSize(done) + " of " +
-                      HumanSize(total) + Rate(done, start));
+    bool status_due = now - last_status >= std::chrono::seconds(1);
+    if (!line.active() && !status_due) return;
+    std::string text =
+        FormatTransferProgress("Uploading " + name + " to " + cfg.name, done, total,
+                               std::chrono::duration<double>(now - start).count());
+    line.Show(text, done >= total);
+    if (!status_due) return;
+    last_status = now;
+    ctx.logger.Status(text);
   });
+  line.Finish();
   if (!s.ok()) return s;
   ctx.logger.Status("Checking " + remote.Describe(key));
   auto remote_size = remote.Size(key);
@@ -214,30 +216,68 @@ std::vector<RemoteBackup> OurBackups(const std::vector<RemoteObject>& objects) {
   return out;
 }
 
-// Only complete copies (with their .sha256) count and are ever deleted; the .sha256 goes first,
-// so an interrupted deletion leaves a backup that is no longer taken as complete, never a
-// checksum that vouches for nothing.
+// The run manifests under the prefix ("<type>/manifest-<type>-<stamp>.json" in their own type's
+// folder) whose .sha256 is there: as with backups, only complete copies are ours to delete.
+std::vector<ManifestRef> OurManifests(const std::vector<RemoteObject>& objects) {
+  std::set<std::string> keys;
+  for (const auto& o : objects) keys.insert(o.key);
+  std::vector<ManifestRef> out;
+  for (const auto& o : objects) {
+    size_t slash = o.key.find('/');
+    if (slash == std::string::npos || !keys.count(o.key + kChecksumSuffix)) continue;
+    auto type = ParseBackupType(o.key.substr(0, slash));
+    auto name = ParseManifestFileName(o.key.substr(slash + 1));
+    if (type && name && name->type == *type) out.push_back({name->type, name->created});
+  }
+  return out;
+}
+
+// Deletes `key`'s .sha256, then `key`: an interrupted deletion leaves a copy that is no longer
+// taken as complete, never a checksum that vouches for nothing.
+Status DeleteWithChecksum(RemoteTarget& remote, const std::string& key) {
+  Status s = remote.Delete(key + kChecksumSuffix);
+  if (s.ok()) s = remote.Delete(key);
+  return s;
+}
+
+// Only complete copies (with their .sha256) count and are ever deleted, each series (a
+// database's backups, the accounts file) by its own counts; a run's manifest goes with the
+// last copy of its run under the prefix, as in a local cleanup.
 Status ApplyRemoteRetention(const RunContext& ctx, const TargetConfig& cfg, RemoteTarget& remote) {
   auto objects = remote.List();
   if (!objects.ok()) return objects.status();
+  std::vector<RemoteBackup> ours = OurBackups(*objects);
   std::vector<BackupFile> complete;
-  std::set<std::string> databases;
-  for (const auto& b : OurBackups(*objects)) {
+  std::set<std::pair<BackupKind, std::string>> series;
+  for (const auto& b : ours) {
     if (!b.has_checksum) continue;
     complete.push_back(b.file);
-    databases.insert(b.file.name.database);
+    bool accounts = b.file.name.kind == BackupKind::kAccounts;
+    series.insert({b.file.name.kind, accounts ? "" : b.file.name.database});
   }
   RetentionCounts counts{cfg.keep_daily, cfg.keep_weekly, cfg.keep_monthly};
-  int deleted = 0;
-  for (const auto& database : databases) {
-    for (const auto& victim : SelectForDeletion(complete, database, counts)) {
-      Status s = remote.Delete(victim.checksum_path);
-      if (s.ok()) s = remote.Delete(victim.path);
+  std::set<std::string> deleted_keys;
+  for (const auto& [kind, database] : series) {
+    for (const auto& victim : SelectForDeletion(complete, database, counts, {}, kind)) {
+      Status s = DeleteWithChecksum(remote, victim.path);
       if (!s.ok()) return s;
-      ++deleted;
+      deleted_keys.insert(victim.path);
       ctx.logger.Info("Deleted '" + remote.Describe(victim.path) + "' (remote retention of " +
                       cfg.name + ")");
     }
+  }
+  // Every backup of ours that stays, complete or not: a run with a file left keeps its manifest.
+  std::vector<BackupFile> remaining;
+  for (const auto& b : ours) {
+    if (!deleted_keys.count(b.file.path)) remaining.push_back(b.file);
+  }
+  for (const auto& m : OrphanManifests(OurManifests(*objects), remaining)) {
+    std::string key =
+        std::string(BackupTypeName(m.type)) + "/" + ManifestFileName(m.type, m.created);
+    Status s = DeleteWithChecksum(remote, key);
+    if (!s.ok()) return s;
+    ctx.logger.Info("Deleted '" + remote.Describe(key) + "' (no backup of its run is left on " +
+                    cfg.name + ")");
   }
   auto notes = remote.CleanStaleUploads(std::time(nullptr) - kStaleUploadAge);
   if (!notes.ok()) {
@@ -251,11 +291,59 @@ Status ApplyRemoteRetention(const RunContext& ctx, const TargetConfig& cfg, Remo
       }
     }
   }
-  if (deleted > 0) {
+  if (!deleted_keys.empty()) {
     ctx.logger.Info("Remote retention of target " + cfg.name + " deleted " +
-                    std::to_string(deleted) + " backup(s)");
+                    std::to_string(deleted_keys.size()) + " backup(s)");
   }
   return Status::Ok();
+}
+
+// A target named by --target, opened and listed: what --list, --verify and --restore --target
+// start from.
+struct TargetListing {
+  const TargetConfig* cfg = nullptr;
+  std::unique_ptr<RemoteTarget> remote;
+  std::vector<RemoteBackup> backups;  // newest first
+};
+
+Result<TargetListing> OpenTargetListing(const RunContext& ctx) {
+  auto cfg = RequireTarget(ctx);
+  if (!cfg.ok()) return cfg.status();
+  auto remote = OpenRemoteTarget(ctx, **cfg);
+  if (!remote.ok()) return remote.status();
+  auto objects = (*remote)->List();
+  if (!objects.ok()) {
+    return Status(objects.status()).AddContext("Cannot list target '" + (*cfg)->name + "'");
+  }
+  return TargetListing{*cfg, std::move(*remote), OurBackups(*objects)};
+}
+
+// The copy named `file` (a path or a file name) on the listed target. Errors: kUsage.
+Result<const RemoteBackup*> FindCopy(const TargetListing& t, const std::string& file) {
+  std::string name = std::filesystem::path(file).filename();
+  for (const auto& b : t.backups) {
+    if (b.file.file_name == name) return &b;
+  }
+  return Status(ErrorKind::kUsage, "'" + name + "' is not on target " + t.cfg->name +
+                                       " (see --list --target " + t.cfg->name + ")");
+}
+
+// The SHA-256 that the .sha256 beside the copy `b` holds. Errors: kIntegrity (no .sha256, or
+// not a sha256sum line naming the copy), kOffsite.
+Result<std::string> RemoteChecksum(RemoteTarget& remote, const RemoteBackup& b) {
+  std::string url = remote.Describe(b.file.path);
+  if (!b.has_checksum) {
+    return Status(ErrorKind::kIntegrity, "'" + url + "' has no .sha256 beside it: incomplete copy");
+  }
+  StringSink checksum;
+  Status s = remote.Download(b.file.checksum_path, &checksum);
+  if (!s.ok()) return s;
+  auto expected = ParseChecksumLine(checksum.text, b.file.file_name);
+  if (!expected) {
+    return Status(ErrorKind::kIntegrity, "'" + url + ".sha256' is not a sha256sum line naming '" +
+                                             b.file.file_name + "'");
+  }
+  return *expected;
 }
 
 void LogTargetFailure(const RunContext& ctx, const TargetConfig& cfg, const Status& s) {
@@ -471,30 +559,25 @@ Status RunUploadAction(const RunContext& ctx) {
 
 Status RunListActionOrRemote(const RunContext& ctx) {
   if (ctx.options.target.empty()) return RunListAction(ctx);
-  auto cfg = RequireTarget(ctx);
-  if (!cfg.ok()) return cfg.status();
-  auto remote = OpenRemoteTarget(ctx, **cfg);
-  if (!remote.ok()) return remote.status();
-  auto objects = (*remote)->List();
-  if (!objects.ok()) return objects.status();
-  auto backups = OurBackups(*objects);
+  auto listing = OpenTargetListing(ctx);
+  if (!listing.ok()) return listing.status();
+  const TargetConfig& cfg = *listing->cfg;
+  RemoteTarget& remote = *listing->remote;
   if (ctx.options.json) {
     std::string out = "[";
     bool first = true;
-    for (const auto& b : backups) {
+    for (const auto& b : listing->backups) {
       std::string sha = "null";
       if (b.has_checksum) {
-        StringSink sink;
-        if ((*remote)->Download(b.file.checksum_path, &sink).ok()) {
-          if (auto hex = ParseChecksumLine(sink.text, b.file.file_name)) sha = JsonQuote(*hex);
-        }
+        auto hex = RemoteChecksum(remote, b);
+        if (hex.ok()) sha = JsonQuote(*hex);
       }
       out += first ? "\n  " : ",\n  ";
       first = false;
       out += "{\"type\": " + JsonQuote(BackupTypeName(b.file.name.type)) +
              ", \"database\": " + JsonQuote(b.file.name.database) +
-             ", \"target\": " + JsonQuote((*cfg)->name) + ", \"key\": " + JsonQuote(b.file.path) +
-             ", \"url\": " + JsonQuote((*remote)->Describe(b.file.path)) +
+             ", \"target\": " + JsonQuote(cfg.name) + ", \"key\": " + JsonQuote(b.file.path) +
+             ", \"url\": " + JsonQuote(remote.Describe(b.file.path)) +
              ", \"size\": " + std::to_string(b.file.size) +
              ", \"created\": " + JsonQuote(FormatIsoUtc(b.file.name.created)) +
              ", \"sha256\": " + sha + "}";
@@ -503,17 +586,16 @@ Status RunListActionOrRemote(const RunContext& ctx) {
     std::fputs(out.c_str(), stdout);
     return Status::Ok();
   }
-  if (backups.empty()) {
-    std::printf("No backups on target %s ('%s')\n", (*cfg)->name.c_str(),
-                (*remote)->Describe("").c_str());
+  if (listing->backups.empty()) {
+    std::printf("No backups on target %s ('%s')\n", cfg.name.c_str(), remote.Describe("").c_str());
     return Status::Ok();
   }
   std::printf("%-8s  %-20s  %-20s  %10s  %s\n", "TYPE", "DATABASE", "CREATED", "SIZE", "URL");
-  for (const auto& b : backups) {
+  for (const auto& b : listing->backups) {
     std::printf("%-8s  %-20s  %-20s  %10s  %s%s\n",
                 std::string(BackupTypeName(b.file.name.type)).c_str(),
                 b.file.name.database.c_str(), FormatIsoUtc(b.file.name.created).c_str(),
-                HumanSize(b.file.size).c_str(), (*remote)->Describe(b.file.path).c_str(),
+                HumanSize(b.file.size).c_str(), remote.Describe(b.file.path).c_str(),
                 b.has_checksum ? "" : "  (no .sha256: incomplete)");
   }
   return Status::Ok();
@@ -521,50 +603,39 @@ Status RunListActionOrRemote(const RunContext& ctx) {
 
 Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
                                                     const std::string& file_or_latest) {
-  auto cfg = RequireTarget(ctx);
-  if (!cfg.ok()) return cfg.status();
-  auto remote = OpenRemoteTarget(ctx, **cfg);
-  if (!remote.ok()) return remote.status();
-  auto objects = (*remote)->List();
-  if (!objects.ok()) {
-    return Status(objects.status()).AddContext("Cannot list target '" + (*cfg)->name + "'");
-  }
-  auto backups = OurBackups(*objects);
+  auto listing = OpenTargetListing(ctx);
+  if (!listing.ok()) return listing.status();
+  const std::string& target = listing->cfg->name;
   const RemoteBackup* chosen = nullptr;
-  std::string name = std::filesystem::path(file_or_latest).filename();
   if (file_or_latest == "latest") {
     const std::string& db = ctx.config.database_name;
     if (db.empty()) {
       return Status(ErrorKind::kUsage,
                     "'latest' on a target needs a configuration that names one database; name "
-                    "the file instead (see --list --target " + (*cfg)->name + ")");
+                    "the file instead (see --list --target " + target + ")");
     }
-    for (const auto& b : backups) {  // newest first
+    for (const auto& b : listing->backups) {  // newest first
       if (b.has_checksum && b.file.name.database == db) {
         chosen = &b;
         break;
       }
     }
     if (chosen == nullptr) {
-      return Status(ErrorKind::kUsage, "Target " + (*cfg)->name +
-                                           " holds no complete copy of database '" + db + "'");
+      return Status(ErrorKind::kUsage,
+                    "Target " + target + " holds no complete copy of database '" + db + "'");
     }
   } else {
-    for (const auto& b : backups) {
-      if (b.file.file_name == name) chosen = &b;
-    }
-    if (chosen == nullptr) {
-      return Status(ErrorKind::kUsage, "'" + name + "' is not on target " + (*cfg)->name +
-                                           " (see --list --target " + (*cfg)->name + ")");
-    }
+    auto found = FindCopy(*listing, file_or_latest);
+    if (!found.ok()) return found.status();
+    chosen = *found;
   }
   RemoteBackupSource out;
-  out.target_name = (*cfg)->name;
+  out.target_name = target;
   out.key = chosen->file.path;
   out.file_name = chosen->file.file_name;
   out.size = chosen->file.size;
-  out.url = (*remote)->Describe(out.key);
-  out.remote = std::move(*remote);
+  out.url = listing->remote->Describe(out.key);
+  out.remote = std::move(listing->remote);
   auto format = StoredFormatOfFile(out.file_name);
   if (!format.ok()) return format.status();
   out.format = *format;
@@ -575,17 +646,8 @@ Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
     if (!loaded.ok()) return loaded.status();
     out.identities = std::move(*loaded);
   }
-  if (!chosen->has_checksum) {
-    return Status(ErrorKind::kIntegrity, "'" + out.url + "' has no .sha256 beside it: incomplete copy");
-  }
-  StringSink checksum;
-  Status s = out.remote->Download(chosen->file.checksum_path, &checksum);
-  if (!s.ok()) return s;
-  auto expected = ParseChecksumLine(checksum.text, out.file_name);
-  if (!expected) {
-    return Status(ErrorKind::kIntegrity, "'" + out.url + ".sha256' is not a sha256sum line naming '" +
-                                             out.file_name + "'");
-  }
+  auto expected = RemoteChecksum(*out.remote, *chosen);
+  if (!expected.ok()) return expected.status();
   ctx.logger.Status("Verifying " + out.url);
   auto check = CheckRemoteCopy(*out.remote, out.key, out.url, out.Format(), *expected);
   if (!check.ok()) return check.status();
@@ -594,29 +656,17 @@ Result<RemoteBackupSource> OpenVerifiedRemoteBackup(const RunContext& ctx,
 
 Status RunVerifyActionOrRemote(const RunContext& ctx) {
   if (ctx.options.target.empty()) return RunVerifyAction(ctx);
-  auto cfg = RequireTarget(ctx);
-  if (!cfg.ok()) return cfg.status();
-  auto remote = OpenRemoteTarget(ctx, **cfg);
-  if (!remote.ok()) return remote.status();
-  auto objects = (*remote)->List();
-  if (!objects.ok()) return objects.status();
-  auto backups = OurBackups(*objects);
+  auto listing = OpenTargetListing(ctx);
+  if (!listing.ok()) return listing.status();
+  const std::string& target = listing->cfg->name;
+  RemoteTarget& remote = *listing->remote;
   std::vector<RemoteBackup> chosen;
   for (const auto& f : ctx.options.files) {
-    std::string name = std::filesystem::path(f).filename();
-    bool found = false;
-    for (const auto& b : backups) {
-      if (b.file.file_name == name) {
-        chosen.push_back(b);
-        found = true;
-      }
-    }
-    if (!found) {
-      return Status(ErrorKind::kUsage, "'" + name + "' is not on target " + (*cfg)->name +
-                                           " (see --list --target " + (*cfg)->name + ")");
-    }
+    auto found = FindCopy(*listing, f);
+    if (!found.ok()) return found.status();
+    chosen.push_back(**found);
   }
-  if (ctx.options.files.empty()) chosen = backups;
+  if (ctx.options.files.empty()) chosen = listing->backups;
   // As the local --verify: with [encryption] identity_file, encrypted copies are decrypted and
   // checked in full; without, their SHA-256 only (no key needed where the copies are checked).
   std::vector<age::X25519Identity> identities;
@@ -628,31 +678,18 @@ Status RunVerifyActionOrRemote(const RunContext& ctx) {
   Status first;
   int good = 0;
   for (const auto& b : chosen) {
-    std::string url = (*remote)->Describe(b.file.path);
-    Result<StreamCheck> check = Status(ErrorKind::kIntegrity,
-                                       "'" + url + "' has no .sha256 beside it: incomplete copy");
-    auto format = StoredFormatOfFile(b.file.file_name);
-    if (!format.ok()) {
-      check = format.status();
-    } else if (b.has_checksum) {
+    std::string url = remote.Describe(b.file.path);
+    auto check = [&]() -> Result<StreamCheck> {
+      auto format = StoredFormatOfFile(b.file.file_name);
+      if (!format.ok()) return format.status();
+      auto expected = RemoteChecksum(remote, b);
+      if (!expected.ok()) return expected.status();
       format->identities = &identities;
-      StringSink checksum;
-      Status s = (*remote)->Download(b.file.checksum_path, &checksum);
-      std::optional<std::string> expected;
-      if (s.ok()) expected = ParseChecksumLine(checksum.text, b.file.file_name);
-      if (s.ok() && !expected) {
-        s = Status(ErrorKind::kIntegrity, "'" + url + ".sha256' is not a sha256sum line naming '" +
-                                              b.file.file_name + "'");
-      }
-      if (s.ok()) {
-        ctx.logger.Status("Verifying " + url);
-        check = CheckRemoteCopy(**remote, b.file.path, url, *format, *expected);
-      } else {
-        check = s;
-      }
-    }
+      ctx.logger.Status("Verifying " + url);
+      return CheckRemoteCopy(remote, b.file.path, url, *format, *expected);
+    }();
     if (!check.ok()) {
-      ctx.logger.Error(check.status().ToString(), {{"BACKUP_TARGET", (*cfg)->name}});
+      ctx.logger.Error(check.status().ToString(), {{"BACKUP_TARGET", target}});
       if (first.ok()) first = check.status();
       continue;
     }
@@ -665,11 +702,10 @@ Status RunVerifyActionOrRemote(const RunContext& ctx) {
   }
   if (!first.ok()) {
     return Status(first.kind(), std::to_string(chosen.size() - good) + " of " +
-                                    std::to_string(chosen.size()) + " copies on target " +
-                                    (*cfg)->name + " failed verification; the first: " +
-                                    first.ToString());
+                                    std::to_string(chosen.size()) + " copies on target " + target +
+                                    " failed verification; the first: " + first.ToString());
   }
-  ctx.logger.Info("Verified " + std::to_string(good) + " copies on target " + (*cfg)->name);
+  ctx.logger.Info("Verified " + std::to_string(good) + " copies on target " + target);
   return Status::Ok();
 }
 

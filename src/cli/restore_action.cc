@@ -4,12 +4,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
 
 #include "cli/backup_action.h"
-#include "cli/output.h"
 #include "cli/inspect_actions.h"
 #include "cli/offsite_action.h"
+#include "cli/output.h"
+#include "cli/progress_line.h"
 #include "cli/server_restore.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
@@ -24,17 +26,16 @@ namespace {
 
 // Progress on a terminal only: a log or a journal does not want carriage returns.
 std::function<void(uint64_t, uint64_t)> TerminalProgress() {
-  if (isatty(STDOUT_FILENO) != 1) return nullptr;
-  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-  return [last](uint64_t read, uint64_t total) {
-    auto now = std::chrono::steady_clock::now();
-    if (now - *last < std::chrono::milliseconds(250) && read < total) return;
-    *last = now;
+  auto line = std::make_shared<ProgressLine>(STDOUT_FILENO);
+  if (!line->active()) return nullptr;
+  std::fflush(stdout);  // what printf holds goes before the line
+  return [line](uint64_t read, uint64_t total) {
     int pct = total ? static_cast<int>(read * 100 / total) : 0;
-    std::printf("\rRestoring: %3d%% (%s of %s)", pct, HumanSize(read).c_str(),
-                HumanSize(total).c_str());
-    if (read >= total) std::printf("\n");
-    std::fflush(stdout);
+    char text[32];
+    std::snprintf(text, sizeof text, "Restoring: %3d%%", pct);
+    line->Show(std::string(text) + " (" + HumanSize(read) + " of " + HumanSize(total) + ")",
+               read >= total);
+    if (read >= total) line->Finish();
   };
 }
 

@@ -532,7 +532,7 @@ class S3Target : public RemoteTarget {
     Status abort = Abort(full_key, *upload_id);
     if (!abort.ok()) {
       s.SetDetail("The incomplete upload could not be aborted: " + abort.ToString() +
-                  "; the next retention run lists and aborts it");
+                  "; remote retention aborts it once it is a day old");
     }
     return s;
   }

@@ -295,6 +295,12 @@ class SftpTarget : public RemoteTarget {
     if (rc == CURLE_PEER_FAILED_VERIFICATION) {
       return Status(ErrorKind::kOffsite, HostKeyMessage(t->key_match, detail));
     }
+    if (t->fd >= 0 && t->sent > 0 && (rc == CURLE_SSH || rc == CURLE_UPLOAD_FAILED)) {
+      // SFTP (version 3, as OpenSSH speaks it) has no "disk full" status: a write the server
+      // cannot store comes back as a plain failure, which is what a full disk or a quota gives.
+      detail += " while uploading: the server refused to store what was sent (is the remote "
+                "disk full, or the user over quota?)";
+    }
     if (rc == CURLE_LOGIN_DENIED) {
       detail += " (is the public key of identity_file in ~" + s_.user +
                 "/.ssh/authorized_keys on " + s_.host + "? It must be ed25519)";

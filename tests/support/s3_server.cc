@@ -4,8 +4,11 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
+#include "support/cli_runner.h"
 #include "support/command.h"
 #include "support/smtp_server.h"
 #include "util/unique_fd.h"
@@ -48,11 +51,13 @@ Result<std::string> S3Server::PackageDir() {
 }
 
 Result<std::unique_ptr<S3Server>> S3Server::Start(const std::string& data_dir,
-                                                  const std::vector<std::string>& buckets) {
+                                                  const std::vector<std::string>& buckets,
+                                                  int die_at_part) {
   auto package = PackageDir();
   if (!package.ok()) return package.status();
   std::vector<std::string> argv = {"node", SupportDir() + "/s3_server.js", *package, data_dir,
                                    kS3AccessKey, kS3SecretKey};
+  if (die_at_part > 0) argv.push_back("--die-at-part=" + std::to_string(die_at_part));
   argv.insert(argv.end(), buckets.begin(), buckets.end());
 
   int pipe_fds[2];
@@ -81,6 +86,28 @@ Result<std::unique_ptr<S3Server>> S3Server::Start(const std::string& data_dir,
   server->port_ = std::atoi(output.c_str() + 6);
   if (server->port_ <= 0) return TestError("S3 test server reported no port: " + output);
   return server;
+}
+
+std::vector<S3Server::PendingUpload> S3Server::PendingUploads(const std::string& data_dir,
+                                                              const std::string& bucket) {
+  // s3rver keeps an upload in <bucket>/._S3rver_uploads/<id>/ (a "key" file, parts "1", "2"...)
+  // until it is completed.
+  std::vector<PendingUpload> out;
+  std::error_code ec;
+  std::filesystem::path uploads = std::filesystem::path(data_dir) / bucket / "._S3rver_uploads";
+  for (const auto& upload : std::filesystem::directory_iterator(uploads, ec)) {
+    PendingUpload p;
+    p.key = ReadTextFile(upload.path() / "key");
+    for (const auto& f : std::filesystem::directory_iterator(upload.path(), ec)) {
+      std::string name = f.path().filename();
+      if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
+        p.parts.push_back(std::atoi(name.c_str()));
+      }
+    }
+    std::sort(p.parts.begin(), p.parts.end());
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 }  // namespace mysql_backup::testing

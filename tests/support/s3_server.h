@@ -22,9 +22,21 @@ class S3Server {
  public:
   // The package folder, or an error saying why there is none (the test then skips).
   static Result<std::string> PackageDir();
-  // Starts the server with its data in `data_dir` and the buckets created.
+  // Starts the server with its data in `data_dir` and the buckets created. With `die_at_part`
+  // > 0 the server kills itself (SIGKILL) when the request for that part of a multipart upload
+  // arrives, the parts before it stored: a crash in the middle of an upload, at an exact point.
   static Result<std::unique_ptr<S3Server>> Start(const std::string& data_dir,
-                                                 const std::vector<std::string>& buckets);
+                                                 const std::vector<std::string>& buckets,
+                                                 int die_at_part = 0);
+  // The multipart uploads `data_dir` holds for `bucket` that were neither completed nor
+  // aborted: (object key, part numbers stored), read from s3rver's folder, because s3rver
+  // does not implement ListMultipartUploads.
+  struct PendingUpload {
+    std::string key;
+    std::vector<int> parts;
+  };
+  static std::vector<PendingUpload> PendingUploads(const std::string& data_dir,
+                                                   const std::string& bucket);
   int port() const { return port_; }
   std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // SIGKILL, as a crashed server or a cut connection.
