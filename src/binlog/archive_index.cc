@@ -1,5 +1,6 @@
 #include "binlog/archive_index.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -132,6 +133,12 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
     for (const auto& n : *pnames) {
       std::string suffix;
       std::string name = BinlogNameOf(n, &suffix);
+      if (!name.empty() && suffix == ".gz") {
+        auto st = StatAt(**partial, n);
+        if (st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
+          a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
+        }
+      }
       if (name.empty() || suffix != ".json") continue;
       auto f = ReadSidecar(**partial, name);
       if (!f.ok()) return f.status();

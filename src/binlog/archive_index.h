@@ -44,6 +44,9 @@ struct ServerArchive {
   DirFd dir;
   std::vector<ArchivedBinlog> files;      // complete files with a sidecar, oldest first by number
   std::optional<ArchivedBinlog> partial;  // partial/<name> with its sidecar, if any
+  // The newest modification time of a partial/*.gz (0: none). While a run refreshes the copy
+  // its sidecar is briefly gone; the data it replaces still holds every event up to then.
+  std::time_t partial_data_mtime = 0;
   std::vector<RecordedGap> gaps;
   // Binlog names that have a .gz or .gz.sha256 but no sidecar: not archived (a run or a cleanup
   // was interrupted). Sorted by name.

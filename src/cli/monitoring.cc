@@ -67,6 +67,10 @@ Result<std::vector<monitor::BinlogArchiveTimes>> ReadBinlogArchiveTimes(const st
     if (a.partial) {
       t.last_event = std::max(t.last_event, a.partial->last_event_time);
       t.last_copied = a.partial->archived_time;
+    } else {
+      // A run is refreshing the copy right now (its sidecar goes first): the copy being
+      // replaced still holds every event up to when it was written.
+      t.last_copied = a.partial_data_mtime;
     }
     out.push_back(std::move(t));
   }
