@@ -78,7 +78,7 @@ Result<ChainCheckReport> CheckBinlogChain(const std::string& backup_dir,
                                      "' (the archive goes on at '" + f->name + "')");
     }
     // A Stop ends a server's log: after the restart it writes the next number, and the GTID
-    // state still has to carry on.
+    // state still has to carry on (CheckFollowsOn below).
     if (!prev_name.empty() && prev.stopped && prev.next_file.empty() &&
         f->number == prev_number + 1) {
       prev.next_file = f->name;
