@@ -179,6 +179,26 @@ TEST(BinlogReaderTest, FollowsOnChecksRotateNameAndGtidState) {
   EXPECT_NE(gap.message().find("0-1-9"), std::string::npos) << gap.message();
 }
 
+TEST(BinlogReaderTest, AFileEndingInAStopIsFollowedByTheNextNumber) {
+  // A clean shutdown ends the file in a Stop; the restarted server opens the next number with
+  // the GTID state carried on.
+  BinlogBuilder before;
+  before.FormatDescription(1000);
+  before.GtidList({{0, 1, 5}}, 1000);
+  before.Event(kStopEvent, 1001, {});
+  auto a = ReadBinlog(before.bytes());
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(a->stopped);
+  BinlogBuilder after;
+  after.FormatDescription(1010);
+  after.GtidList({{0, 1, 5}}, 1010);
+  auto b = ReadBinlog(after.bytes());
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(CheckFollowsOn("mysql-bin.000009", *a, "mysql-bin.000010", *b).ok());
+  EXPECT_EQ(CheckFollowsOn("mysql-bin.000009", *a, "mysql-bin.000011", *b).kind(), ErrorKind::kGap);
+  EXPECT_EQ(CheckFollowsOn("mysql-bin.000009", *a, "other-bin.000010", *b).kind(), ErrorKind::kGap);
+}
+
 TEST(BinlogReaderTest, BinlogNamesSplitIntoBaseAndNumber) {
   std::string base;
   uint64_t n = 0;

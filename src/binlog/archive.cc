@@ -367,9 +367,61 @@ Status RecordGap(const DirFd& work, const DirFd& dir, const std::string& entry) 
   return WriteFileAtomically(work, dir, kGapsFileName, text);
 }
 
+// The name before `name` in its series, same width: mysql-bin.000010 -> mysql-bin.000009.
+std::string PredecessorName(const std::string& name) {
+  std::string base;
+  uint64_t n = 0;
+  if (!SplitBinlogName(name, &base, &n) || n == 0) return "";
+  std::string digits = std::to_string(n - 1);
+  size_t width = name.size() - base.size() - 1;
+  if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
+  return base + "." + digits;
+}
+
+// For a first run: Ok when the server's logs `first`..`last` include `anchor` (the newest
+// dump's binlog file); otherwise records the gap in gaps.json and returns it (kGap), or
+// kStorage when it cannot be recorded.
+Status CheckNewArchiveAnchor(const DirFd& work, const DirFd& dir, const std::string& anchor,
+                             const std::string& first, const std::string& last) {
+  std::string a_base, f_base, l_base;
+  uint64_t a_n = 0, f_n = 0, l_n = 0;
+  bool parsed = SplitBinlogName(anchor, &a_base, &a_n) && SplitBinlogName(first, &f_base, &f_n) &&
+                SplitBinlogName(last, &l_base, &l_n);
+  if (parsed && a_base == f_base && a_n >= f_n && a_n <= l_n) return Status::Ok();
+  // Said once: until a complete file is archived the archive stays empty, and later runs repeat
+  // the recorded gap as a warning (known_gaps) instead of failing again.
+  std::vector<JsonValue> raw;
+  auto known = ReadGaps(dir, &raw);
+  if (!known.ok()) return known.status();
+  for (const auto& g : raw) {
+    if (StringMember(g, "missing_from") == anchor) return Status::Ok();
+  }
+  std::string missing_to = anchor;
+  std::string what;
+  if (parsed && a_base == f_base && a_n < f_n) {
+    missing_to = PredecessorName(first);
+    what = "gap: the newest dump's binlog position is in '" + anchor +
+           "', but the server's oldest binary log is '" + first + "': '" + anchor + "' to '" +
+           missing_to + "' were purged before the archive began. Point-in-time recovery from "
+           "that dump is impossible; it starts with the next dump (take one now: mysql-backup "
+           "--backup-type daily)";
+  } else {
+    what = "gap: the newest dump's binlog position is in '" + anchor +
+           "', which is not among the server's binary logs '" + first + "' to '" + last +
+           "' (a reset server, another server, or a changed log_bin name). The archive starts "
+           "at '" + first + "'; point-in-time recovery starts with the next dump (take one now: "
+           "mysql-backup --backup-type daily)";
+  }
+  Status rec = RecordGap(work, dir, GapEntry(anchor, missing_to, first,
+                                             "not on the server when the archive began"));
+  if (!rec.ok()) return rec;
+  return Status(ErrorKind::kGap, what);
+}
+
 }  // namespace
 
 Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std::string& backup_dir,
+                                        const std::string& anchor_file,
                                         const std::atomic<bool>* cancel) {
   ArchiveRunReport report;
   auto vars = QuerySql(conn, "SELECT @@server_id, @@log_bin");
@@ -477,6 +529,13 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
       prev.reset();
       start = 0;
     }
+  } else if (!anchor_file.empty()) {
+    // A new archive starts with everything the server still has; that must reach back to the
+    // newest dump's position, or recovery from that dump is impossible from the start.
+    Status anchored = CheckNewArchiveAnchor(*work, *dir, anchor_file, logs.front().name,
+                                            logs.back().name);
+    if (!anchored.ok() && anchored.kind() != ErrorKind::kGap) return anchored;
+    report.gap = anchored;
   }
 
   auto fetch = FetchFolder::Create(*work, "binlog-fetch." + std::to_string(report.server_id));

@@ -41,10 +41,14 @@ struct ArchiveRunReport {
   Status gap;
 };
 
-// Archives the binary logs of the server `conn` reaches into `backup_dir`. Errors: kConnection,
-// kProcess (mariadb-binlog failed), kStorage, kIntegrity (a fetched file is corrupt), kGap only
-// when nothing could be archived; otherwise a gap is reported in `gap`.
+// Archives the binary logs of the server `conn` reaches into `backup_dir`. `anchor_file` is the
+// binlog file of the newest dump's recorded position (empty: no dump records one): a new, empty
+// archive must start at that file or earlier, so when the server no longer has it the first run
+// records and reports a gap. Errors: kConnection, kProcess (mariadb-binlog failed), kStorage,
+// kIntegrity (a fetched file is corrupt), kGap only when nothing could be archived; otherwise a
+// gap is reported in `gap`.
 Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std::string& backup_dir,
+                                        const std::string& anchor_file,
                                         const std::atomic<bool>* cancel);
 
 // Re-checks every archived file under <backup_dir>/binlog: checksum, gzip stream, binlog

@@ -192,7 +192,15 @@ Result<BinlogSummary> ReadBinlog(std::span<const uint8_t> bytes) {
 
 Status CheckFollowsOn(const std::string& a_name, const BinlogSummary& a, const std::string& b_name,
                       const BinlogSummary& b) {
-  if (a.next_file != b_name) {
+  // A Stop (a clean shutdown) names no successor: the restarted server opens the next number.
+  bool restarted = false;
+  if (a.stopped && a.next_file.empty()) {
+    std::string a_base, b_base;
+    uint64_t a_n = 0, b_n = 0;
+    restarted = SplitBinlogName(a_name, &a_base, &a_n) && SplitBinlogName(b_name, &b_base, &b_n) &&
+                a_base == b_base && b_n == a_n + 1;
+  }
+  if (!restarted && a.next_file != b_name) {
     return Status(ErrorKind::kGap, "'" + a_name + "' rotates to '" +
                                        (a.next_file.empty() ? "(nothing)" : a.next_file) +
                                        "', not to '" + b_name + "'");

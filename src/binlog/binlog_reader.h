@@ -81,8 +81,9 @@ class BinlogReader : public ByteSink {
 // The whole file in memory (tests, small files).
 Result<BinlogSummary> ReadBinlog(std::span<const uint8_t> bytes);
 
-// Whether `b` follows on from `a`: `a` rotated to `b_name`, and the GTID state at the end of
-// `a` is `b`'s GTID_LIST for every domain `a` knew. On a mismatch the message says what differs.
+// Whether `b` follows on from `a`: `a` rotated to `b_name` (or ended in a Stop and `b_name` is
+// the next number: the server restarted), and the GTID state at the end of `a` is `b`'s
+// GTID_LIST for every domain `a` knew. On a mismatch the message says what differs.
 Status CheckFollowsOn(const std::string& a_name, const BinlogSummary& a, const std::string& b_name,
                       const BinlogSummary& b);
 

@@ -6,7 +6,13 @@
 #include <cstdio>
 #include <ctime>
 #include <cstring>
+#include <optional>
+#include <set>
+#include <utility>
 
+#include "binlog/archive_index.h"
+#include "binlog/archive_prune.h"
+#include "binlog/dump_position.h"
 #include "cli/backup_action.h"
 #include "cli/output.h"
 #include "dump/manifest_io.h"
@@ -53,6 +59,76 @@ std::set<Series> ManagedSeries(const Config& config, const std::vector<BackupFil
 
 bool Managed(const std::set<Series>& series, const BackupName& name) {
   return series.count({name.kind, name.kind == BackupKind::kAccounts ? "" : name.database}) != 0;
+}
+
+// The binlog files that the kept backups' runs need for point-in-time recovery: the earliest
+// recorded position of each run with a backup left. Nullopt (with `why`) when a kept run's
+// manifest cannot be read: what it needs is then unknown, and no archived binlog may go.
+std::optional<std::vector<std::string>> NeededBinlogFiles(BackupDirectory& dir,
+                                                          const std::vector<BackupFile>& kept,
+                                                          std::string* why) {
+  std::vector<std::string> out;
+  std::set<std::pair<BackupType, std::time_t>> runs;
+  for (const auto& b : kept) runs.insert({b.name.type, b.name.created});
+  auto manifests = ListManifests(dir);
+  if (!manifests.ok()) {
+    *why = manifests.status().ToString();
+    return std::nullopt;
+  }
+  for (const auto& m : *manifests) {
+    if (!runs.count({m.type, m.stamp})) continue;
+    auto read = ReadManifest(dir, m);
+    if (!read.ok()) {
+      *why = read.status().ToString();
+      return std::nullopt;
+    }
+    if (auto p = EarliestPosition(*read)) out.push_back(p->file);
+  }
+  return out;
+}
+
+// The binlog archive's half of the cleanup (see binlog/archive_prune.h).
+Status PruneArchivedBinlogs(const RunContext& ctx, BackupDirectory& dir,
+                            const std::vector<BackupFile>& kept) {
+  bool dry = ctx.options.dry_run;
+  auto binlog = OpenBinlogFolder(dir.path());
+  if (!binlog.ok()) return binlog.status();
+  if (!binlog->has_value()) return Status::Ok();
+  std::string why;
+  auto needed = NeededBinlogFiles(dir, kept, &why);
+  if (!needed) {
+    ctx.logger.Warning("Archived binary logs are all kept: the manifest of a kept backup cannot "
+                       "be read, so what it needs is unknown: " + why);
+    return Status::Ok();
+  }
+  auto reports = PruneBinlogArchive(dir.path(), *needed, dry);
+  if (!reports.ok()) return reports.status();
+  Status first_error;
+  for (const auto& r : *reports) {
+    for (const auto& note : r.notes) Say(ctx, "Binlog archive '" + r.archive_dir + "': " + note);
+    uint64_t freed = 0;
+    for (const auto& p : r.deleted) {
+      std::string what = p.archived ? "" : ", not archived: left by an interrupted run";
+      Say(ctx, std::string(dry ? "Would delete '" : "Deleted '") + p.path + "' (" +
+                   HumanSize(p.size) + what + ")");
+      freed += p.size;
+    }
+    for (const auto& e : r.errors) {
+      ctx.logger.Error(e.ToString());
+      if (first_error.ok()) first_error = e;
+    }
+    std::string anchors;
+    for (const auto& a : r.anchors) anchors += (anchors.empty() ? "'" : ", '") + a + "'";
+    std::string line = "Binlog archive '" + r.archive_dir + "': " +
+                       (dry ? "would delete " : "deleted ") + std::to_string(r.deleted.size()) +
+                       " binary log(s) (" + HumanSize(freed) + ")" +
+                       (anchors.empty() ? std::string()
+                                        : ", keeping " + anchors +
+                                              " (the oldest kept dump's position) and later");
+    PrintResultLine(line);
+    ctx.logger.Info(line);
+  }
+  return first_error;
 }
 
 // The manifests in the type folders, as (type, stamp); none when they cannot be listed.
@@ -190,6 +266,11 @@ Status RunCleanupLocked(const RunContext& ctx, BackupDirectory& dir,
     } else {
       ctx.logger.Warning("Failed to remove '" + path + "', ignoring: " + std::strerror(errno));
     }
+  }
+  Status pruned = PruneArchivedBinlogs(ctx, dir, remaining);
+  if (!pruned.ok()) {
+    ctx.logger.Error(pruned.ToString());
+    if (first_error.ok()) first_error = pruned;
   }
   if (!dry) {
     for (BackupType t : kAllBackupTypes) {

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "binlog/archive_index.h"
 #include "cli/output.h"
+#include "monitor/binlog_freshness.h"
 #include "monitor/freshness.h"
 #include "monitor/metrics_file.h"
 #include "monitor/ping.h"
@@ -36,6 +38,8 @@ std::vector<std::string> JobsOf(const Options& options) {
       return {"verify"};
     case Action::kRestoreTest:
       return {"restore-test"};
+    case Action::kArchiveBinlogs:
+      return {"binlogs"};
     default:
       return {};
   }
@@ -48,6 +52,29 @@ void SendPing(const RunContext& ctx, const std::string& suffix, const std::strin
     ctx.logger.Warning("Heartbeat ping" + (suffix.empty() ? "" : " '/" + suffix + "'") + " to " +
                        monitor::RedactUrl(m.ping_url) + " failed, ignoring: " + s.ToString());
   }
+}
+
+// The times of every binlog archive under backup_dir, from the sidecars (empty: no archive).
+Result<std::vector<monitor::BinlogArchiveTimes>> ReadBinlogArchiveTimes(const std::string& backup_dir) {
+  std::vector<monitor::BinlogArchiveTimes> out;
+  auto index = ReadArchiveIndex(backup_dir);
+  if (!index.ok()) return index.status();
+  for (const auto& a : *index) {
+    monitor::BinlogArchiveTimes t;
+    t.server = a.server;
+    t.archive_dir = a.dir.path;
+    for (const auto& f : a.files) t.last_event = std::max(t.last_event, f.last_event_time);
+    if (a.partial) {
+      t.last_event = std::max(t.last_event, a.partial->last_event_time);
+      t.last_copied = a.partial->archived_time;
+    } else {
+      // A run is refreshing the copy right now (its sidecar goes first): the copy being
+      // replaced still holds every event up to when it was written.
+      t.last_copied = a.partial_data_mtime;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 // Rewrites the metrics file from what is on disk, the state file and `overlay` (this run's jobs,
@@ -65,6 +92,13 @@ void RefreshMetrics(const RunContext& ctx, const monitor::MonitorState& overlay)
     } else {
       ctx.logger.Warning("Metrics file: cannot list the backups, ignoring: " +
                          backups.status().ToString());
+    }
+    auto binlogs = ReadBinlogArchiveTimes(ctx.config.backup.backup_dir);
+    if (binlogs.ok()) {
+      snapshot.binlog_archives = std::move(*binlogs);
+    } else {
+      ctx.logger.Warning("Metrics file: cannot read the binlog archive, ignoring: " +
+                         binlogs.status().ToString());
     }
     struct statvfs fs;
     if (fstatvfs(dir->root().get(), &fs) == 0) {
@@ -177,13 +211,33 @@ int RunCheckAction(const RunContext& ctx) {
       return b.name.kind == BackupKind::kDatabase && !current.count({b.name.type, b.name.database});
     });
   }
-  auto verdicts = monitor::CheckFreshness(series, expected, m.max_age_sec,
-                                          std::time(nullptr));
+  std::time_t now = std::time(nullptr);
+  auto verdicts = monitor::CheckFreshness(series, expected, m.max_age_sec, now);
   int code = monitor::FreshnessExitCode(verdicts);
   std::string summary = monitor::StaleSummary(verdicts);
+  // The binlog archive, when [pitr] archives and max_lag asks for it.
+  std::optional<monitor::BinlogVerdict> binlog;
+  if (ctx.config.pitr.enabled && ctx.config.pitr.max_lag_sec > 0) {
+    auto times = ReadBinlogArchiveTimes(ctx.config.backup.backup_dir);
+    if (!times.ok()) {
+      std::string line = "UNKNOWN: cannot read the binlog archive: " + times.status().ToString();
+      PrintResultLine(line);
+      ctx.logger.Log(Priority::kError, line, {{"BACKUP_CHECK_SUMMARY", line}});
+      return kCheckUnknown;
+    }
+    binlog = monitor::CheckBinlogFreshness(*times, dir->path() + "/binlog",
+                                           ctx.config.pitr.max_lag_sec, now);
+    if (binlog && binlog->state != monitor::Freshness::kOk) {
+      code = 2;
+      summary += (summary.empty() ? "" : "; ") + monitor::BinlogStaleSummary(*binlog);
+    }
+  }
   // The first line is the summary, as monitoring plugins show it.
   std::string head = code == 0 ? "OK: " + std::to_string(verdicts.size()) +
-                                     " backup series fresh in '" + dir->path() + "'"
+                                     " backup series fresh in '" + dir->path() + "'" +
+                                     (binlog ? ", binlog archive " + monitor::FormatAge(binlog->lag_sec) +
+                                                   " behind"
+                                             : std::string())
                                : "CRITICAL: " + summary;
   PrintResultLine(head);
   for (const auto& v : verdicts) {
@@ -191,6 +245,11 @@ int RunCheckAction(const RunContext& ctx) {
     PrintResultLine(line);
     ctx.logger.Info(line, {{"BACKUP_CHECKED_DATABASE", v.database},
                            {"BACKUP_CHECKED_TYPE", std::string(BackupTypeName(v.type))}});
+  }
+  if (binlog) {
+    std::string line = monitor::BinlogVerdictLine(*binlog);
+    PrintResultLine(line);
+    ctx.logger.Info(line, {{"BACKUP_CHECKED_TYPE", "binlogs"}});
   }
   if (code != 0) {
     // The notify unit (OnFailure=) takes its mail subject from this field.

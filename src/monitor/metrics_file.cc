@@ -126,6 +126,20 @@ std::string FormatMetrics(const MetricsSnapshot& snapshot) {
              "Exit status of the last restore drill: 0 passed, 65 mismatch, other sysexits.");
     w.Sample({{"database", snapshot.database}}, drill->second.last_exit_code);
   }
+  if (!snapshot.binlog_archives.empty()) {
+    w.Family("mysql_backup_binlog_last_event_timestamp_seconds",
+             "Time of the newest event in the binlog archive, the partial copy of the active "
+             "file included (0: none).");
+    for (const auto& a : snapshot.binlog_archives) {
+      w.Sample({{"server_id", a.server}}, static_cast<double>(a.last_event));
+    }
+    w.Family("mysql_backup_binlog_recovery_point_timestamp_seconds",
+             "Newest moment the binlog archive is complete up to: the newest archived event or "
+             "the last copy of the active file, whichever is later (0: none).");
+    for (const auto& a : snapshot.binlog_archives) {
+      w.Sample({{"server_id", a.server}}, static_cast<double>(a.RecoveryPoint()));
+    }
+  }
   if (snapshot.backup_dir_free_bytes) {
     w.Family("mysql_backup_backup_dir_free_bytes",
              "Bytes available to mysql-backup on the filesystem of backup_dir.");

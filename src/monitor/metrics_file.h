@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "monitor/binlog_freshness.h"
 #include "monitor/state_file.h"
 #include "storage/backup_dir.h"
 #include "util/status.h"
@@ -23,6 +24,7 @@ struct MetricsSnapshot {
   std::vector<BackupFile> backups;
   MonitorState state;
   std::optional<uint64_t> backup_dir_free_bytes;  // nullopt: backup_dir could not be read
+  std::vector<BinlogArchiveTimes> binlog_archives;  // one per <backup_dir>/binlog/<server_id>
 };
 
 // The file's text: # HELP and # TYPE for each family, its samples together.

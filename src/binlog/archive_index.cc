@@ -1,0 +1,232 @@
+#include "binlog/archive_index.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <set>
+
+#include "binlog/archive.h"
+#include "codec/compressor.h"
+#include "codec/sha256.h"
+#include "dump/verify.h"
+#include "storage/backup_name.h"
+#include "util/json_value.h"
+
+namespace mysql_backup {
+
+namespace {
+
+constexpr size_t kMaxJsonBytes = 1 << 20;
+
+Result<JsonValue> ReadJson(const DirFd& dir, const std::string& name) {
+  auto fd = OpenRegularFileAt(dir, name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
+  if (!fd.ok()) return fd.status();
+  std::string text;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = read(fd->get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError(ErrorKind::kStorage, "read", dir.PathOf(name));
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxJsonBytes) {
+      return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is too large");
+    }
+  }
+  auto v = ParseJson(text);
+  if (!v.ok()) return Status(v.status()).AddContext("Cannot read '" + dir.PathOf(name) + "'");
+  return v;
+}
+
+std::string Str(const JsonValue& v, const char* key) {
+  const JsonValue* m = v.Find(key);
+  return m != nullptr && m->AsString() != nullptr ? *m->AsString() : "";
+}
+
+// "2026-12-01T14:31:00Z" -> Unix time; 0 when absent or malformed.
+std::time_t IsoTime(const std::string& text) {
+  struct tm tm = {};
+  char z = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z') {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return timegm(&tm);
+}
+
+Result<ArchivedBinlog> ReadSidecar(const DirFd& dir, const std::string& name) {
+  ArchivedBinlog f;
+  f.name = name;
+  if (!SplitBinlogName(name, &f.base, &f.number)) {
+    return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is not a binlog name");
+  }
+  auto v = ReadJson(dir, name + ".json");
+  if (!v.ok()) return v.status();
+  const JsonValue* complete = v->Find("complete");
+  f.complete = complete != nullptr && complete->AsBool().value_or(false);
+  const JsonValue* size = v->Find("size");
+  f.size = size != nullptr ? size->AsUint64().value_or(0) : 0;
+  f.next_file = Str(*v, "next_file");
+  f.first_event_time = IsoTime(Str(*v, "first_event_time"));
+  f.last_event_time = IsoTime(Str(*v, "last_event_time"));
+  f.archived_time = IsoTime(Str(*v, "archived"));
+  return f;
+}
+
+// The binlog name a file in the archive folder belongs to ("mysql-bin.000012.gz.sha256" ->
+// "mysql-bin.000012"), or "" for anything else.
+std::string BinlogNameOf(const std::string& file, std::string* suffix) {
+  for (const char* s : {".gz.sha256", ".gz", ".json"}) {
+    std::string_view sv(s);
+    if (file.size() > sv.size() && file.ends_with(sv)) {
+      std::string name = file.substr(0, file.size() - sv.size());
+      std::string base;
+      uint64_t n = 0;
+      if (!SplitBinlogName(name, &base, &n)) return "";
+      *suffix = s;
+      return name;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server) {
+  ServerArchive a;
+  a.server = server;
+  auto dir = OpenSubdirectory(binlog, server);
+  if (!dir.ok()) return dir.status();
+  if (!dir->has_value()) return ErrnoError(ErrorKind::kStorage, "open", binlog.PathOf(server), ENOENT);
+  a.dir = std::move(**dir);
+  auto names = ListDirectory(a.dir);
+  if (!names.ok()) return names.status();
+  std::set<std::string> sidecars, data;
+  for (const auto& n : *names) {
+    std::string suffix;
+    std::string name = BinlogNameOf(n, &suffix);
+    if (name.empty()) continue;
+    (suffix == ".json" ? sidecars : data).insert(name);
+  }
+  for (const auto& name : sidecars) {
+    auto f = ReadSidecar(a.dir, name);
+    if (!f.ok()) return f.status();
+    a.files.push_back(std::move(*f));
+  }
+  std::sort(a.files.begin(), a.files.end(), [](const ArchivedBinlog& x, const ArchivedBinlog& y) {
+    return x.base != y.base ? x.base < y.base : x.number < y.number;
+  });
+  for (const auto& name : data) {
+    if (!sidecars.count(name)) a.unpublished.push_back(name);
+  }
+
+  auto partial = OpenSubdirectory(a.dir, kPartialFolderName);
+  if (!partial.ok()) return partial.status();
+  if (partial->has_value()) {
+    auto pnames = ListDirectory(**partial);
+    if (!pnames.ok()) return pnames.status();
+    for (const auto& n : *pnames) {
+      std::string suffix;
+      std::string name = BinlogNameOf(n, &suffix);
+      if (!name.empty() && suffix == ".gz") {
+        auto st = StatAt(**partial, n);
+        if (st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
+          a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
+        }
+      }
+      if (name.empty() || suffix != ".json") continue;
+      auto f = ReadSidecar(**partial, name);
+      if (!f.ok()) return f.status();
+      if (!a.partial || f->number > a.partial->number) a.partial = std::move(*f);
+    }
+  }
+
+  auto gaps_stat = StatAt(a.dir, kGapsFileName);
+  if (!gaps_stat.ok()) return gaps_stat.status();
+  if (gaps_stat->has_value()) {
+    auto v = ReadJson(a.dir, kGapsFileName);
+    if (!v.ok()) return v.status();
+    if (v->AsArray() != nullptr) {
+      for (const auto& g : *v->AsArray()) {
+        a.gaps.push_back({Str(g, "missing_from"), Str(g, "missing_to"), Str(g, "resumes_at"),
+                          Str(g, "reason")});
+      }
+    }
+  }
+  return a;
+}
+
+bool SameSeries(const std::string& a, const std::string& b) {
+  std::string base_a, base_b;
+  uint64_t n = 0;
+  return SplitBinlogName(a, &base_a, &n) && SplitBinlogName(b, &base_b, &n) && base_a == base_b;
+}
+
+Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir) {
+  auto top = OpenTopDirectory(backup_dir);
+  if (!top.ok()) return top.status();
+  return OpenSubdirectory(*top, kBinlogFolderName);
+}
+
+Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir) {
+  std::vector<ServerArchive> out;
+  auto binlog = OpenBinlogFolder(backup_dir);
+  if (!binlog.ok()) return binlog.status();
+  if (!binlog->has_value()) return out;
+  auto servers = ListDirectory(**binlog);
+  if (!servers.ok()) return servers.status();
+  for (const auto& server : *servers) {
+    if (server.empty() || server[0] == '.') continue;
+    auto st = StatAt(**binlog, server);
+    if (!st.ok()) return st.status();
+    if (!st->has_value() || !S_ISDIR((**st).st_mode)) continue;
+    auto a = ReadServerArchive(**binlog, server);
+    if (!a.ok()) return a.status();
+    out.push_back(std::move(*a));
+  }
+  return out;
+}
+
+Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& name) {
+  std::string gz = name + ".gz";
+  std::string path = dir.PathOf(gz);
+  auto want_sha = ReadChecksumFileAt(dir, gz + kChecksumSuffix, gz);
+  if (!want_sha.ok()) return Status(want_sha.status()).AddContext("'" + path + "'");
+  auto fd = OpenRegularFileAt(dir, gz, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
+  if (!fd.ok()) return Status(fd.status()).AddContext("'" + path + "'");
+  BinlogReader reader;
+  Sha256 hash;
+  auto decompressor = MakeDecompressor(Compression::kGzip, &reader);
+  std::vector<uint8_t> buf(256 * 1024);
+  Status s;
+  for (;;) {
+    ssize_t n = read(fd->get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError(ErrorKind::kStorage, "read", path);
+    if (n == 0) break;
+    hash.Update({buf.data(), static_cast<size_t>(n)});
+    // After a decode error the rest is still hashed: a checksum mismatch, when there is one,
+    // says more than the decode error it likely caused.
+    if (s.ok()) s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
+  }
+  if (s.ok()) s = decompressor->Finish();
+  std::string sha = hash.FinishHex();
+  if (s.ok() && sha != *want_sha) {
+    return Status(ErrorKind::kIntegrity,
+                  "'" + path + "': SHA-256 is " + sha + ", its .sha256 says " + *want_sha);
+  }
+  auto summary = s.ok() ? reader.Finish() : Result<BinlogSummary>(s);
+  if (!summary.ok()) {
+    Status e = summary.status();
+    if (e.kind() != ErrorKind::kStorage) e = Status(ErrorKind::kIntegrity, e.message());
+    return e.AddContext("'" + path + "'");
+  }
+  return summary;
+}
+
+}  // namespace mysql_backup

@@ -1,0 +1,76 @@
+// Reading the binlog archive back for the tasks around it (cleanup, the drill's chain check,
+// monitoring): which server folders exist under <backup_dir>/binlog, which files each holds
+// and what their sidecars say, the partial copy, and the debris of interrupted runs. A file
+// counts as archived only when its sidecar exists (the archiver writes it last, cleanup
+// removes it first). Reading only: nothing here writes or deletes.
+#ifndef MYSQL_BACKUP_BINLOG_ARCHIVE_INDEX_H_
+#define MYSQL_BACKUP_BINLOG_ARCHIVE_INDEX_H_
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "binlog/binlog_reader.h"
+#include "storage/dir_fd.h"
+#include "util/status.h"
+
+namespace mysql_backup {
+
+// One archived file as its sidecar describes it.
+struct ArchivedBinlog {
+  std::string name;  // "mysql-bin.000012"
+  std::string base;  // "mysql-bin"
+  uint64_t number = 0;
+  bool complete = false;
+  uint64_t size = 0;  // of the binlog itself (uncompressed)
+  std::string next_file;
+  std::time_t first_event_time = 0;  // 0: unknown / no event with a time
+  std::time_t last_event_time = 0;
+  std::time_t archived_time = 0;  // when the archiver wrote the sidecar
+};
+
+// A gap recorded in gaps.json.
+struct RecordedGap {
+  std::string missing_from;
+  std::string missing_to;
+  std::string resumes_at;
+  std::string reason;
+};
+
+struct ServerArchive {
+  std::string server;  // the folder name: the server_id
+  DirFd dir;
+  std::vector<ArchivedBinlog> files;      // complete files with a sidecar, oldest first by number
+  std::optional<ArchivedBinlog> partial;  // partial/<name> with its sidecar, if any
+  // The newest modification time of a partial/*.gz (0: none). While a run refreshes the copy
+  // its sidecar is briefly gone; the data it replaces still holds every event up to then.
+  std::time_t partial_data_mtime = 0;
+  std::vector<RecordedGap> gaps;
+  // Binlog names that have a .gz or .gz.sha256 but no sidecar: not archived (a run or a cleanup
+  // was interrupted). Sorted by name.
+  std::vector<std::string> unpublished;
+};
+
+// <backup_dir>/binlog, nullopt when there is none. Errors: kStorage.
+Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir);
+
+// One server folder inside the binlog folder. Errors as ReadArchiveIndex.
+Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server);
+
+// Every <backup_dir>/binlog/<server_id>/ folder, sorted by name; empty when there is no binlog
+// folder. Errors: kStorage (unreadable, a link), kIntegrity (a sidecar or gaps.json that does
+// not parse).
+Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir);
+
+// Checksum, gzip stream and every event (CRC32s) of `<name>.gz` in `dir` against its .sha256.
+// Errors: kIntegrity naming what is wrong, kStorage when it cannot be read.
+Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& name);
+
+// Whether two binlog names belong to one numbered series ("mysql-bin.000003", "mysql-bin.000010").
+bool SameSeries(const std::string& a, const std::string& b);
+
+}  // namespace mysql_backup
+
+#endif  // MYSQL_BACKUP_BINLOG_ARCHIVE_INDEX_H_
