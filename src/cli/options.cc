@@ -41,6 +41,13 @@ constexpr OptionSpec kOptions[] = {
     {"--accounts", 0, Arg::kNone, nullptr,
      "with --restore latest|STAMP: load the run's accounts file too (users, roles, grants)"},
     {"--force", 0, Arg::kNone, nullptr, "with --restore: load into databases that have tables"},
+    {"--until", 0, Arg::kRequired, "\"YYYY-MM-DD HH:MM:SS\"|end",
+     "with --restore latest: load the newest dump before that moment, then replay the archived "
+     "binlogs up to it (end: to the last archived transaction)"},
+    {"--until-gtid", 0, Arg::kRequired, "D-S-N",
+     "with --restore latest: the same, up to and including that GTID"},
+    {"--timezone", 0, Arg::kRequired, "ZONE",
+     "with --until: the zone the time is in (default: the host's)"},
     {"--restore-test", 0, Arg::kOptional, "FILE",
      "restore the newest (or FILE) backup into a scratch database and compare row counts"},
     {"--test-notification", 0, Arg::kNone, nullptr, "send a test mail and exit"},
@@ -123,6 +130,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   bool have_databases = false, have_accounts = false;
   bool verify = false, restore_test = false, have_target = false, have_force = false,
        have_dry_run = false, have_json = false, have_remote = false;
+  bool have_until = false, have_until_gtid = false, have_timezone = false;
   std::string restore_file;
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -214,6 +222,15 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.restore_accounts = have_accounts = true;
     } else if (name == "--force") {
       o.force = have_force = true;
+    } else if (name == "--until") {
+      o.until = values[0];
+      have_until = true;
+    } else if (name == "--until-gtid") {
+      o.until_gtid = values[0];
+      have_until_gtid = true;
+    } else if (name == "--timezone") {
+      o.timezone = values[0];
+      have_timezone = true;
     } else if (name == "--restore-test") {
       actions.push_back(name);
       restore_test = true;
@@ -299,6 +316,23 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     return UsageError("--databases and --accounts go with --restore latest|STAMP");
   }
   bool whole_run = restore_file == "latest" || ParseUtcStamp(restore_file).has_value();
+  if (have_until || have_until_gtid || have_timezone) {
+    if (o.action != Action::kRestore || restore_file != "latest" || have_target || have_remote) {
+      return UsageError("--until, --until-gtid and --timezone go with --restore latest (the "
+                        "dump is picked by the target moment)");
+    }
+    if (have_until == have_until_gtid) return UsageError("give one of --until and --until-gtid");
+    if (have_timezone && !have_until) return UsageError("--timezone goes with --until");
+    if (have_timezone && o.until == "end") {
+      return UsageError("--timezone makes no sense with --until end");
+    }
+    if (have_databases) {
+      return UsageError("--databases cannot go with --until: the binlogs are replayed for the "
+                        "whole server (filtering by database loses statements); see "
+                        "\"Recover from a bad statement\" in mysql-backup(8) for a single "
+                        "database");
+    }
+  }
   if (o.action == Action::kRestore && whole_run && !have_target && !have_remote) {
     o.restore_run = restore_file;
     return o;
@@ -360,6 +394,8 @@ std::string UsageText() {
       "  mysql-backup --verify                        re-check every backup\n"
       "  mysql-backup --restore FILE --target-database shop_copy\n"
       "  mysql-backup --restore latest --accounts     rebuild a server from its newest run\n"
+      "  mysql-backup --restore latest --until \"2026-12-01 14:31:00\"\n"
+      "                                               the same, as it was at that moment\n"
       "  mysql-backup --restore-test                  prove the newest backup restores\n"
       "  mysql-backup --check                         are the newest backups fresh?\n"
       "\n"

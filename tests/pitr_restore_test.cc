@@ -1,0 +1,281 @@
+// Point-in-time restore end to end: a source MariaDB with binary logging (ROW, small
+// max_binlog_size so the span crosses several files), a whole-server backup, writes after it,
+// a DELETE of everything, the archive; then --restore latest --until ... into a SECOND fresh
+// MariaDB (binary logging and gtid_strict_mode on, as a rebuilt primary would have) and what a
+// user would check there: the rows, and @@gtid_binlog_pos.
+//
+// The transactions after the dump carry timestamps set with SET TIMESTAMP (as replication
+// does), an hour apart: the cut by time is then exact without any sleeping, and one wall-clock
+// time read in two zones an hour apart lands in two different, known states.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/cli_runner.h"
+#include "support/mariadb_server.h"
+#include "support/temp_dir.h"
+
+namespace mysql_backup::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kSourceArgs = {"--log-bin=mysql-bin", "--server-id=1",
+                                              "--binlog-format=ROW", "--max-binlog-size=4096"};
+const std::vector<std::string> kTargetArgs = {"--log-bin=mysql-bin", "--server-id=2",
+                                              "--binlog-format=ROW", "--gtid-strict-mode=1"};
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// "YYYY-MM-DD HH:MM:SS" of `t` in UTC.
+std::string UtcWall(std::time_t t) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string InsertRows(int from, int to) {
+  std::string sql;
+  for (int i = from; i <= to; ++i) {
+    sql += "INSERT INTO shop.t VALUES (" + std::to_string(i) + ", REPEAT('x', 150));";
+  }
+  return sql;
+}
+
+std::string Ids(int from, int to) {
+  std::string out;
+  for (int i = from; i <= to; ++i) out += (out.empty() ? "" : ",") + std::to_string(i);
+  return out;
+}
+
+std::string SourceConfig(const MariaDbServer& source, const std::string& backup_dir) {
+  return "[database]\nhost = 127.0.0.1\nport = " + std::to_string(source.port()) +
+         "\nuser = backup\npassword = " + MariaDbServer::kBackupPassword +
+         "\ndatabases = shop\n\n[backup]\nbackup_dir = " + backup_dir +
+         "\nmysqldump_options = --single-transaction --routines --events --triggers\n\n"
+         "[pitr]\nenabled = yes\n";
+}
+
+Status PrepareSource(MariaDbServer* source) {
+  Status s = source->Start(kSourceArgs);
+  if (!s.ok()) return s;
+  auto r = source->TrySql(
+      "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'backup'@'127.0.0.1';"
+      "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'backup'@'localhost';"
+      "CREATE DATABASE shop; CREATE TABLE shop.t (id INT PRIMARY KEY, v VARCHAR(200));" +
+      InsertRows(1, 5));
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+class PitrRestoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    source_ = std::make_unique<MariaDbServer>();
+    target_ = std::make_unique<MariaDbServer>();
+    dir_ = std::make_unique<TempDir>();
+    start_ = PrepareSource(source_.get());
+    if (start_.ok()) start_ = target_->Start(kTargetArgs);
+    if (!start_.ok()) return;
+    backup_dir_ = *dir_ / "backups";
+    fs::create_directories(backup_dir_);
+    config_ = *dir_ / "source.conf";
+    WriteTextFile(config_, SourceConfig(*source_, backup_dir_) + "\n[restore]\nsocket = " +
+                               target_->socket() + "\nuser = root\npassword =\n");
+    CliResult backup = RunMysqlBackup({"-c", config_, "--backup-type", "daily"});
+    if (backup.exit_code != 0) {
+      start_ = Status(ErrorKind::kProcess, "backup failed: " + backup.out + backup.err);
+      return;
+    }
+    // After the dump: 6-10 at base, a new binlog file, 11-15 an hour later, then everything
+    // deleted another hour later and one row (99) written after the mistake.
+    base_ = std::time(nullptr) + 600;
+    auto step = [](const std::string& sql) {
+      auto r = source_->TrySql(sql);
+      return r.ok() ? Trim(*r) : std::string("ERROR ") + r.status().message();
+    };
+    step("SET TIMESTAMP = " + std::to_string(base_) + ";" + InsertRows(6, 10));
+    gtid_after_10_ = step("SELECT @@gtid_binlog_pos");
+    step("FLUSH BINARY LOGS");
+    step("SET TIMESTAMP = " + std::to_string(base_ + 3600) + ";" + InsertRows(11, 15));
+    gtid_after_15_ = step("SELECT @@gtid_binlog_pos");
+    step("SET TIMESTAMP = " + std::to_string(base_ + 7200) + "; DELETE FROM shop.t;");
+    step("SET TIMESTAMP = " + std::to_string(base_ + 7201) +
+         "; INSERT INTO shop.t VALUES (99, 'after the mistake');");
+    gtid_end_ = step("SELECT @@gtid_binlog_pos");
+    CliResult archive = RunMysqlBackup({"-c", config_, "--archive-binlogs"});
+    if (archive.exit_code != 0) {
+      start_ = Status(ErrorKind::kProcess, "archive failed: " + archive.out + archive.err);
+    }
+  }
+  static void TearDownTestSuite() {
+    source_.reset();
+    target_.reset();
+    dir_.reset();
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(start_.ok()) << start_.ToString();
+    // The target as a server being rebuilt: empty, and its binary log reset.
+    target_->Sql("DROP DATABASE IF EXISTS shop; RESET MASTER;");
+  }
+
+  CliResult Restore(const std::vector<std::string>& until) {
+    std::vector<std::string> args = {"-c", config_, "--restore", "latest"};
+    args.insert(args.end(), until.begin(), until.end());
+    return RunMysqlBackup(args);
+  }
+  std::string TargetIds() {
+    return Trim(target_->Sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM shop.t"));
+  }
+  std::string TargetGtid() { return Trim(target_->Sql("SELECT @@gtid_binlog_pos")); }
+  bool TargetHasShop() {
+    return Trim(target_->Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                             "SCHEMA_NAME = 'shop'")) == "1";
+  }
+
+  static std::unique_ptr<MariaDbServer> source_;
+  static std::unique_ptr<MariaDbServer> target_;
+  static std::unique_ptr<TempDir> dir_;
+  static Status start_;
+  static std::string backup_dir_, config_;
+  static std::time_t base_;
+  static std::string gtid_after_10_, gtid_after_15_, gtid_end_;
+};
+
+std::unique_ptr<MariaDbServer> PitrRestoreTest::source_;
+std::unique_ptr<MariaDbServer> PitrRestoreTest::target_;
+std::unique_ptr<TempDir> PitrRestoreTest::dir_;
+Status PitrRestoreTest::start_;
+std::string PitrRestoreTest::backup_dir_, PitrRestoreTest::config_;
+std::time_t PitrRestoreTest::base_ = 0;
+std::string PitrRestoreTest::gtid_after_10_, PitrRestoreTest::gtid_after_15_,
+    PitrRestoreTest::gtid_end_;
+
+TEST_F(PitrRestoreTest, ToAMomentBeforeTheDeleteBringsBackEveryRowAndTheGtidState) {
+  CliResult r = Restore({"--until", UtcWall(base_ + 7199), "--timezone", "UTC"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(TargetIds(), Ids(1, 15));
+  EXPECT_EQ(TargetGtid(), gtid_after_15_);
+  EXPECT_NE(r.out.find("GTID " + gtid_after_15_), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(UtcWall(base_ + 3600)), std::string::npos) << r.out;
+}
+
+TEST_F(PitrRestoreTest, OneWallClockTimeInTwoZonesGivesTwoCorrectStates) {
+  // base+1800 in UTC; the same wall clock in Etc/GMT+1 (UTC-1) is base+5400.
+  std::string wall = UtcWall(base_ + 1800);
+  CliResult utc = Restore({"--until", wall, "--timezone", "UTC"});
+  ASSERT_EQ(utc.exit_code, 0) << utc.out << utc.err;
+  EXPECT_EQ(TargetIds(), Ids(1, 10));
+  EXPECT_EQ(TargetGtid(), gtid_after_10_);
+
+  target_->Sql("DROP DATABASE shop; RESET MASTER;");
+  CliResult west = Restore({"--until", wall, "--timezone", "Etc/GMT+1"});
+  ASSERT_EQ(west.exit_code, 0) << west.out << west.err;
+  EXPECT_EQ(TargetIds(), Ids(1, 15));
+  EXPECT_EQ(TargetGtid(), gtid_after_15_);
+}
+
+TEST_F(PitrRestoreTest, ByGtidUpToAndIncludingIt) {
+  CliResult r = Restore({"--until-gtid", gtid_after_10_});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(TargetIds(), Ids(1, 10));
+  EXPECT_EQ(TargetGtid(), gtid_after_10_);
+}
+
+TEST_F(PitrRestoreTest, UntilEndReplaysEverythingArchivedIncludingThePartialFile) {
+  CliResult r = Restore({"--until", "end"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(TargetIds(), "99");
+  EXPECT_EQ(TargetGtid(), gtid_end_);
+}
+
+TEST_F(PitrRestoreTest, ATargetPastTheArchiveIsRefusedWithTheReachableMoment) {
+  CliResult r = Restore({"--until", UtcWall(base_ + 9000), "--timezone", "UTC"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("latest moment reachable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(UtcWall(base_ + 7201)), std::string::npos) << r.err;
+  EXPECT_FALSE(TargetHasShop());
+}
+
+TEST_F(PitrRestoreTest, AGtidTheArchiveDoesNotHoldIsRefusedBeforeLoading) {
+  CliResult r = Restore({"--until-gtid", "0-1-999999"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find(gtid_end_), std::string::npos) << r.err;
+  EXPECT_FALSE(TargetHasShop());
+}
+
+TEST_F(PitrRestoreTest, ATargetWhoseBinlogIsAheadIsRefusedBeforeLoading) {
+  target_->Sql("SET gtid_seq_no = 1000000; CREATE DATABASE ahead; DROP DATABASE ahead;");
+  CliResult r = Restore({"--until", "end"});
+  EXPECT_EQ(r.exit_code, 64) << r.out << r.err;
+  EXPECT_NE(r.err.find("RESET MASTER"), std::string::npos) << r.err;
+  EXPECT_FALSE(TargetHasShop());
+}
+
+TEST_F(PitrRestoreTest, BadTargetsAreUsageErrors) {
+  EXPECT_EQ(Restore({"--until", "yesterday"}).exit_code, 64);
+  EXPECT_EQ(Restore({"--until", UtcWall(base_), "--timezone", "Mars/Olympus"}).exit_code, 64);
+  EXPECT_EQ(Restore({"--until-gtid", "0-1"}).exit_code, 64);
+  EXPECT_EQ(Restore({"--until", "end", "--databases", "shop"}).exit_code, 64);
+  EXPECT_EQ(RunMysqlBackup({"-c", config_, "--restore", "20260101T000000Z", "--until", "end"})
+                .exit_code,
+            64);
+  EXPECT_FALSE(TargetHasShop());
+}
+
+// A purge before archiving: the archive has a gap between the dump and the target, and a
+// restore across it is refused before anything is loaded.
+TEST(PitrGapTest, ARestoreAcrossAGapIsRefusedAndTheTargetUntouched) {
+  MariaDbServer source, target;
+  ASSERT_TRUE(PrepareSource(&source).ok());
+  ASSERT_TRUE(target.Start(kTargetArgs).ok());
+  TempDir dir;
+  std::string backup_dir = dir / "backups";
+  fs::create_directories(backup_dir);
+  std::string config = dir / "c.conf";
+  WriteTextFile(config, SourceConfig(source, backup_dir) + "\n[restore]\nsocket = " +
+                            target.socket() + "\nuser = root\npassword =\n");
+  ASSERT_EQ(RunMysqlBackup({"-c", config, "--backup-type", "daily"}).exit_code, 0);
+  ASSERT_EQ(RunMysqlBackup({"-c", config, "--archive-binlogs"}).exit_code, 0);
+  source.Sql(InsertRows(6, 10) + "FLUSH BINARY LOGS;" + InsertRows(11, 15) + "FLUSH BINARY LOGS;");
+  auto logs = [&] {
+    std::vector<std::string> out;
+    std::istringstream in(source.Sql("SHOW BINARY LOGS"));
+    for (std::string line; std::getline(in, line);) out.push_back(line.substr(0, line.find('\t')));
+    return out;
+  };
+  std::string last = logs().back();
+  // The server keeps a file until InnoDB's binlog checkpoint has passed it: purge until it is
+  // really gone.
+  for (int i = 0; i < 100 && logs().front() != last; ++i) {
+    source.Sql("PURGE BINARY LOGS TO '" + last + "'");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(logs().front(), last);
+  source.Sql(InsertRows(16, 17));
+  CliResult archive = RunMysqlBackup({"-c", config, "--archive-binlogs"});
+  ASSERT_EQ(archive.exit_code, 65) << archive.out << archive.err;
+
+  CliResult r = RunMysqlBackup({"-c", config, "--restore", "latest", "--until", "end"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("gap"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("latest moment reachable"), std::string::npos) << r.err;
+  EXPECT_EQ(Trim(target.Sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE "
+                            "SCHEMA_NAME = 'shop'")),
+            "0");
+}
+
+}  // namespace
+}  // namespace mysql_backup::testing
