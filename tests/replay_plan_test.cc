@@ -180,6 +180,38 @@ TEST(ReplayCutterTest, DdlIsOneStatementAndACutOffTransactionIsNotApplied) {
   EXPECT_TRUE(c.databases().empty());
 }
 
+TEST(ReplayCutterTest, AWriteBeforeADatabasesOwnDumpPositionIsAConflict) {
+  // `shop` dumped at the start (byte 4 of b.000001), `crm` later, at byte 1000 of b.000002.
+  ReplayCutter quiet(ReplayTarget{});
+  quiet.set_later_dumps({{"crm", {"b.000002", 1000}}});
+  Stream q(&quiet);
+  q.File("b.000001");
+  q.Trx(10, 1, "shop");  // only shop: fine, its dump is older
+  q.File("b.000002");
+  q.Trx(11, 2, "shop");
+  quiet.Finish();
+  EXPECT_EQ(quiet.conflict(), "");
+
+  ReplayCutter busy(ReplayTarget{});
+  busy.set_later_dumps({{"crm", {"b.000002", 1000}}});
+  Stream b(&busy);
+  b.File("b.000001");
+  b.Trx(10, 1, "shop");
+  b.Trx(11, 2, "crm");  // in crm's dump already
+  busy.Finish();
+  EXPECT_NE(busy.conflict().find("0-1-2"), std::string::npos) << busy.conflict();
+  EXPECT_NE(busy.conflict().find("'crm'"), std::string::npos) << busy.conflict();
+
+  ReplayCutter ddl(ReplayTarget{});
+  ddl.set_later_dumps({{"crm", {"b.000002", 1000}}});
+  Stream d(&ddl);
+  d.File("b.000002");
+  ASSERT_TRUE(d.Gtid(10, 0, 3, /*standalone=*/true).ok());
+  ASSERT_TRUE(d.Query(10, "ALTER TABLE t ADD c INT").ok());
+  ddl.Finish();
+  EXPECT_NE(ddl.conflict().find("statement"), std::string::npos) << ddl.conflict();
+}
+
 TEST(ReplayCutterTest, ParsesGtids) {
   Gtid g;
   EXPECT_TRUE(ParseGtid("0-1-1234", &g));

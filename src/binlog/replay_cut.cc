@@ -1,6 +1,7 @@
 #include "binlog/replay_cut.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -58,10 +59,25 @@ bool ParseGtid(const std::string& text, Gtid* out) {
   return true;
 }
 
+void ReplayCutter::set_later_dumps(
+    std::map<std::string, std::pair<std::string, uint64_t>> positions) {
+  later_.clear();
+  for (const auto& [db, pos] : positions) {
+    std::string base;
+    uint64_t n = 0;
+    if (!SplitBinlogName(pos.first, &base, &n)) continue;
+    later_[db] = {n, pos.second};
+    latest_ = std::max(latest_, later_[db]);
+  }
+}
+
 void ReplayCutter::BeginFile(const std::string& name, uint64_t start) {
   // A transaction does not span files; one left open is cut off (not applied).
   in_group_ = false;
   file_ = name;
+  std::string base;
+  file_number_ = 0;
+  SplitBinlogName(name, &base, &file_number_);
   skip_before_ = start;
 }
 
@@ -77,6 +93,21 @@ void ReplayCutter::Close(uint64_t end) {
   last_applied_ = group_;
   ++applied_;
   databases_.insert(group_databases_.begin(), group_databases_.end());
+  std::pair<uint64_t, uint64_t> at{file_number_, group_.start};
+  if (conflict_.empty() && !later_.empty()) {
+    std::string what = group_.has_gtid ? "transaction " + group_.gtid.ToString() : "a transaction";
+    what += " ('" + file_ + "' byte " + std::to_string(group_.start) + ")";
+    for (const auto& db : group_databases_) {
+      auto it = later_.find(db);
+      if (it != later_.end() && at < it->second) {
+        conflict_ = what + " writes to '" + db + "', whose dump was taken after it";
+      }
+    }
+    if (conflict_.empty() && group_statement_ && at < latest_) {
+      conflict_ = what + " holds a statement (DDL, or statement-logged DML) between the "
+                  "positions its databases were dumped at";
+    }
+  }
   if (target_.kind == ReplayTarget::Kind::kGtid && group_.has_gtid && group_.gtid == target_.gtid) {
     Stop(file_, end);
   }
@@ -92,6 +123,7 @@ Status ReplayCutter::Event(const BinlogEventView& e) {
     group_.file = file_;
     group_.start = e.offset;
     standalone_ = false;
+    group_statement_ = false;
     group_databases_.clear();
     if (e.type == kGtidEvent && e.body.size() >= 13) {
       group_.has_gtid = true;
@@ -121,6 +153,12 @@ Status ReplayCutter::Event(const BinlogEventView& e) {
   // TABLE_MAP: table id (6), flags (2), then the database name with its length byte.
   if (e.type == kTableMapEvent && e.body.size() > 9 && 9u + e.body[8] <= e.body.size()) {
     group_databases_.emplace(reinterpret_cast<const char*>(e.body.data() + 9), e.body[8]);
+  }
+  if (e.type == kQueryEvent) {
+    std::string_view text = QueryText(e.body);
+    if (!IsWord(text, "BEGIN") && !IsWord(text, "COMMIT") && !IsWord(text, "ROLLBACK")) {
+      group_statement_ = true;
+    }
   }
   bool ends = e.type == kXidEvent || e.type == kXaPrepareEvent ||
               (e.type == kQueryEvent &&

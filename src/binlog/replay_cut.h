@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,6 +45,16 @@ struct AppliedTransaction {
 class ReplayCutter {
  public:
   explicit ReplayCutter(const ReplayTarget& target) : target_(target) {}
+
+  // A run dumps its databases one after the other, each at its own binlog position. The
+  // replay starts at the earliest; a transaction before a database's own position that writes
+  // to it is already in that database's dump and must not run again. Given the positions
+  // (database -> file and byte offset) after the start, such a transaction, or one holding a
+  // statement (DDL, statement-logged DML: its database is not known) before the last of them,
+  // is reported by conflict() instead of being applied twice.
+  void set_later_dumps(std::map<std::string, std::pair<std::string, uint64_t>> positions);
+  // Why this dump cannot be replayed from one position ("" when it can).
+  const std::string& conflict() const { return conflict_; }
 
   // The next file; in the first one, events before `start` (the dump's position) are not
   // replayed and are only walked over.
@@ -84,6 +95,11 @@ class ReplayCutter {
   uint64_t applied_ = 0;
   uint32_t last_event_time_ = 0;
   std::set<std::string> group_databases_;
+  bool group_statement_ = false;  // holds a statement other than BEGIN/COMMIT/ROLLBACK
+  uint64_t file_number_ = 0;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> later_;  // database -> (file no, offset)
+  std::pair<uint64_t, uint64_t> latest_{0, 0};
+  std::string conflict_;
   std::set<std::string> databases_;
 };
 

@@ -73,11 +73,11 @@ ReplayFiles::~ReplayFiles() { Remove(); }
 
 void ReplayFiles::Remove() { RemoveFolder(work_, name_); }
 
-Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(const DirFd& work_dir,
-                                                          const DirFd& archive_dir,
-                                                          const ReplayPlan& plan,
-                                                          const ReplayTarget& target,
-                                                          const std::atomic<bool>* cancel) {
+Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(
+    const DirFd& work_dir, const DirFd& archive_dir, const ReplayPlan& plan,
+    const ReplayTarget& target,
+    const std::map<std::string, std::pair<std::string, uint64_t>>& later,
+    const std::atomic<bool>* cancel) {
   RemoveStale(work_dir);
   std::string name = kFolderPrefix + std::to_string(getpid());
   auto out = std::unique_ptr<ReplayFiles>(new ReplayFiles(work_dir, name));
@@ -94,9 +94,11 @@ Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(const DirFd& work_dir,
   auto partial_dir = OpenSubdirectory(archive_dir, kPartialFolderName);
   if (!partial_dir.ok()) return partial_dir.status();
   ReplayCutter cutter(target);
+  cutter.set_later_dumps(later);
   std::string prev_name;
   BinlogSummary prev;
-  for (size_t i = 0; i < plan.files.size() && !cutter.reached(); ++i) {
+  for (size_t i = 0; i < plan.files.size() && !cutter.reached() && cutter.conflict().empty();
+       ++i) {
     if (cancel != nullptr && cancel->load()) return Status(ErrorKind::kProcess, "Interrupted by a signal");
     const ArchivedBinlog& f = plan.files[i];
     if (f.partial && !partial_dir->has_value()) {
@@ -159,6 +161,10 @@ Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(const DirFd& work_dir,
     prev = *summary;
   }
   cutter.Finish();
+  if (!cutter.conflict().empty()) {
+    out->conflict_ = cutter.conflict();
+    return out;
+  }
   if (!cutter.reached()) {
     std::string moment = "the dump's own moment";
     if (cutter.last_event_time() != 0) {

@@ -7,6 +7,7 @@
 #define MYSQL_BACKUP_BINLOG_REPLAY_FILES_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -27,11 +28,14 @@ class ReplayFiles {
   // its checksum or decoding, or does not follow on), kGap (the target is past the end of the
   // files: the message names the last event), kUsage (a GTID target that is not in the
   // binlog), kStorage.
-  static Result<std::unique_ptr<ReplayFiles>> Prepare(const DirFd& work_dir,
-                                                      const DirFd& archive_dir,
-                                                      const ReplayPlan& plan,
-                                                      const ReplayTarget& target,
-                                                      const std::atomic<bool>* cancel);
+  // `later`: the run's databases dumped after the plan's start (see
+  // ReplayCutter::set_later_dumps); when the replay would apply a transaction twice, conflict()
+  // says so and the files are not to be used.
+  static Result<std::unique_ptr<ReplayFiles>> Prepare(
+      const DirFd& work_dir, const DirFd& archive_dir, const ReplayPlan& plan,
+      const ReplayTarget& target,
+      const std::map<std::string, std::pair<std::string, uint64_t>>& later,
+      const std::atomic<bool>* cancel);
   ~ReplayFiles();
   ReplayFiles(const ReplayFiles&) = delete;
   ReplayFiles& operator=(const ReplayFiles&) = delete;
@@ -45,6 +49,7 @@ class ReplayFiles {
   uint64_t stop_position() const { return stop_position_; }
   const std::optional<AppliedTransaction>& last_applied() const { return last_applied_; }
   uint64_t transactions() const { return transactions_; }
+  const std::string& conflict() const { return conflict_; }
   // The databases the replayed transactions write rows to.
   const std::set<std::string>& databases() const { return databases_; }
 
@@ -60,6 +65,7 @@ class ReplayFiles {
   std::optional<AppliedTransaction> last_applied_;
   uint64_t transactions_ = 0;
   std::set<std::string> databases_;
+  std::string conflict_;
 };
 
 }  // namespace mysql_backup

@@ -14,6 +14,7 @@
 
 #include <ctime>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,8 +29,11 @@ namespace mysql_backup {
 struct DumpPoint {
   std::string label;  // "daily run 20261201T000003Z", for messages
   std::time_t finished = 0;
-  std::optional<BinlogPosition> position;  // nullopt: not usable, `why_not` says why
+  // The earliest position of the run's databases; nullopt: not usable, `why_not` says why.
+  std::optional<BinlogPosition> position;
   std::string why_not;
+  // Databases dumped at a later position than `position` (file, byte offset).
+  std::map<std::string, std::pair<std::string, uint64_t>> later;
 };
 
 struct ReplayPlan {

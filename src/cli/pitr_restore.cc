@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "binlog/archive.h"
+#include "binlog/binlog_reader.h"
 #include "binlog/archive_index.h"
 #include "binlog/replay_files.h"
 #include "binlog/replay_plan.h"
@@ -41,14 +42,20 @@ Result<ReplayTarget> ParseTarget(const Options& o, const std::string& zone) {
   return t;
 }
 
-// Where the run's dumps are consistent with the binlog. Every database file must name the same
-// position: a replay from one position into databases dumped at different ones would apply
-// some transactions twice and others never.
+// Where the run's dumps are consistent with the binlog: each database file names its own
+// position (a run dumps them one after the other). The replay starts at the earliest; the
+// later ones are checked during the walk (ReplayCutter::set_later_dumps).
 DumpPoint DumpPointOf(const ManifestLocation& where, const RunManifest& m) {
   DumpPoint d;
   d.label = std::string(BackupTypeName(where.type)) + " run " + FormatUtcStamp(where.stamp);
   d.finished = m.finished;
-  std::optional<BinlogPosition> pos;
+  auto order = [](const BinlogPosition& p) {
+    std::string base;
+    uint64_t n = 0;
+    SplitBinlogName(p.file, &base, &n);
+    return std::make_pair(n, p.position);
+  };
+  std::optional<BinlogPosition> first;
   for (const auto& f : m.files) {
     if (f.kind != BackupKind::kDatabase) continue;
     if (!f.binlog) {
@@ -56,19 +63,18 @@ DumpPoint DumpPointOf(const ManifestLocation& where, const RunManifest& m) {
                   (m.binlog_note.empty() ? std::string() : ": " + m.binlog_note);
       return d;
     }
-    if (pos && (pos->file != f.binlog->file || pos->position != f.binlog->position)) {
-      d.why_not = "its databases were dumped at different binlog positions ('" + pos->file +
-                  "' " + std::to_string(pos->position) + " and '" + f.binlog->file + "' " +
-                  std::to_string(f.binlog->position) + "), so no single replay fits them all";
-      return d;
-    }
-    pos = *f.binlog;
+    if (!first || order(*f.binlog) < order(*first)) first = *f.binlog;
   }
-  if (!pos) {
+  if (!first) {
     d.why_not = "it holds no database";
     return d;
   }
-  d.position = pos;
+  for (const auto& f : m.files) {
+    if (f.kind == BackupKind::kDatabase && order(*f.binlog) != order(*first)) {
+      d.later[f.database] = {f.binlog->file, f.binlog->position};
+    }
+  }
+  d.position = first;
   return d;
 }
 
@@ -122,29 +128,46 @@ Status RunPitrRestore(const RunContext& ctx) {
   }
   auto archives = ReadArchiveIndexes(dir->root());
   if (!archives.ok()) return archives.status();
-  auto plan = PlanReplay(dumps, *archives, *target, describe);
-  if (!plan.ok()) return Status(plan.status()).AddContext("Refusing the restore; nothing was loaded");
+  auto work = dir->WorkFolder(true);
+  if (!work.ok()) return work.status();
+  auto archive_dir = OpenSubdirectory(dir->root(), kBinlogFolderName);
+  if (!archive_dir.ok()) return archive_dir.status();
+
+  // Plan, then check and unpack the binlog files and find the cut, before the server is
+  // touched. A run whose databases were dumped at different positions with writes to them in
+  // between cannot be replayed from one point: the next older run is planned instead.
+  Result<ReplayPlan> plan = Status(ErrorKind::kGap, "no plan");
+  Result<std::unique_ptr<ReplayFiles>> files = Status(ErrorKind::kGap, "no plan");
+  for (;;) {
+    plan = PlanReplay(dumps, *archives, *target, describe);
+    if (!plan.ok()) {
+      return Status(plan.status()).AddContext("Refusing the restore; nothing was loaded");
+    }
+    if (!archive_dir->has_value()) return Status(ErrorKind::kGap, "the binlog archive vanished");
+    auto server_dir = OpenSubdirectory(**archive_dir, (*archives)[plan->archive].server);
+    if (!server_dir.ok()) return server_dir.status();
+    if (!server_dir->has_value()) return Status(ErrorKind::kGap, "the binlog archive vanished");
+    ctx.logger.Status("Checking the archived binlogs");
+    files = ReplayFiles::Prepare(**work, **server_dir, *plan, *target, dumps[plan->dump].later,
+                                 ctx.cancel);
+    if (!files.ok()) {
+      return Status(files.status()).AddContext("Refusing the restore; nothing was loaded");
+    }
+    if ((*files)->conflict().empty()) break;
+    DumpPoint& passed = dumps[plan->dump];
+    ctx.logger.Info("Passing over the " + passed.label + ": " + (*files)->conflict());
+    passed.why_not = "its databases were dumped at different binlog positions and " +
+                     (*files)->conflict();
+    passed.position.reset();
+  }
   const ManifestLocation& where = (*manifests)[plan->dump];
   const RunManifest& manifest = read[plan->dump];
   const DumpPoint& dump = dumps[plan->dump];
   ctx.logger.Info("Restoring the " + dump.label + " (binlog position '" + plan->start.file + "' " +
                   std::to_string(plan->start.position) +
                   (plan->start.gtid.empty() ? "" : ", GTID " + plan->start.gtid) + ") and " +
-                  std::to_string(plan->files.size()) + " archived binlog file(s) from '" +
+                  std::to_string((*files)->files().size()) + " archived binlog file(s) from '" +
                   (*archives)[plan->archive].path + "'");
-
-  // Every binlog file checked and unpacked, and the cut found, before the server is touched.
-  ctx.logger.Status("Checking the archived binlogs");
-  auto work = dir->WorkFolder(true);
-  if (!work.ok()) return work.status();
-  auto archive_dir = OpenSubdirectory(dir->root(), kBinlogFolderName);
-  if (!archive_dir.ok()) return archive_dir.status();
-  if (!archive_dir->has_value()) return Status(ErrorKind::kGap, "the binlog archive vanished");
-  auto server_dir = OpenSubdirectory(**archive_dir, (*archives)[plan->archive].server);
-  if (!server_dir.ok()) return server_dir.status();
-  if (!server_dir->has_value()) return Status(ErrorKind::kGap, "the binlog archive vanished");
-  auto files = ReplayFiles::Prepare(**work, **server_dir, *plan, *target, ctx.cancel);
-  if (!files.ok()) return Status(files.status()).AddContext("Refusing the restore; nothing was loaded");
 
   // The run must hold every database the replay writes to (or the replay creates it).
   std::vector<std::string> not_dumped;
