@@ -370,6 +370,15 @@ TEST_F(PlanReplayTest, TheDumpsFileMustBeArchived) {
   auto p = PlanReplay(dumps_, archives_, AtTime(250), Describe);
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("no copy of 'mysql-bin.000000'"), std::string::npos);
+  // A dump whose file was purged before it was archived is in the recorded gap.
+  archives_[0].files.erase(archives_[0].files.begin());
+  archives_[0].gaps = {{"mysql-bin.000000", "mysql-bin.000001", "mysql-bin.000002", "purged"}};
+  dumps_[1].position->file = "mysql-bin.000001";
+  p = PlanReplay(dumps_, archives_, AtTime(250), Describe);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().kind(), ErrorKind::kGap);
+  EXPECT_NE(p.status().message().find("lies in a gap"), std::string::npos) << p.status().message();
+  EXPECT_NE(p.status().message().find("reachable from it is the dump's own"), std::string::npos);
 }
 
 // --- local time ---

@@ -132,9 +132,28 @@ Result<ReplayPlan> PlanReplay(const std::vector<DumpPoint>& dumps,
       at_partial = true;
     }
   }
-  std::string reach_dump = "; only the dump's own moment (" + dump->label + ", restored as it "
-                           "is with --restore STAMP) is reachable";
+  std::string reach_dump = "; the latest moment reachable from it is the dump's own (" +
+                           dump->label + ", restored as it is with --restore STAMP)";
   if (archive == nullptr) {
+    // Inside a recorded gap?
+    std::string base;
+    uint64_t n = 0;
+    SplitBinlogName(plan.start.file, &base, &n);
+    for (const auto& a : archives) {
+      for (const auto& g : a.gaps) {
+        std::string from_base, to_base;
+        uint64_t from = 0, to = 0;
+        if (SplitBinlogName(g.missing_from, &from_base, &from) &&
+            SplitBinlogName(g.missing_to, &to_base, &to) && from_base == base &&
+            to_base == base && from <= n && n <= to) {
+          return Status(ErrorKind::kGap,
+                        "the " + dump->label + " starts in '" + plan.start.file +
+                            "', which lies in a gap of the archive: binary logs '" +
+                            g.missing_from + "' to '" + g.missing_to + "' are missing (" +
+                            g.reason + ")" + reach_dump);
+        }
+      }
+    }
     return Status(ErrorKind::kGap, "the binlog archive has no copy of '" + plan.start.file +
                                        "', where the " + dump->label + " starts (position " +
                                        std::to_string(plan.start.position) +
