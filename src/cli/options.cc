@@ -322,6 +322,9 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
                         "dump is picked by the target moment)");
     }
     if (have_until == have_until_gtid) return UsageError("give one of --until and --until-gtid");
+    // An empty value would otherwise read as no target: a plain restore of the newest run.
+    if (have_until && o.until.empty()) return UsageError("--until needs a time or end");
+    if (have_until_gtid && o.until_gtid.empty()) return UsageError("--until-gtid needs a GTID");
     if (have_timezone && !have_until) return UsageError("--timezone goes with --until");
     if (have_timezone && o.until == "end") {
       return UsageError("--timezone makes no sense with --until end");
