@@ -237,6 +237,37 @@ TEST_F(PitrRestoreTest, BadTargetsAreUsageErrors) {
   EXPECT_FALSE(TargetHasShop());
 }
 
+// The scenario with the server's own clock, as a user meets it: rows written, the time noted,
+// a wait, then the DELETE; the restore to that time (read in the host's zone, TZ=UTC here,
+// since no --timezone is given) has every row and none of the delete.
+TEST(PitrClockTest, ToTheNotedTimeBeforeADeleteWithTheServersOwnClock) {
+  MariaDbServer source, target;
+  ASSERT_TRUE(PrepareSource(&source).ok());
+  ASSERT_TRUE(target.Start(kTargetArgs).ok());
+  target.Sql("RESET MASTER");
+  TempDir dir;
+  std::string backup_dir = dir / "backups";
+  fs::create_directories(backup_dir);
+  std::string config = dir / "c.conf";
+  WriteTextFile(config, SourceConfig(source, backup_dir) + "\n[restore]\nsocket = " +
+                            target.socket() + "\nuser = root\npassword =\n");
+  ASSERT_EQ(RunMysqlBackup({"-c", config, "--backup-type", "daily"}).exit_code, 0);
+  source.Sql(InsertRows(6, 10) + "FLUSH BINARY LOGS;" + InsertRows(11, 15));
+  std::string gtid = Trim(source.Sql("SELECT @@gtid_binlog_pos"));
+  // T is a second later than the last insert's, the DELETE a second later than T.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::time_t t = std::time(nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  source.Sql("DELETE FROM shop.t");
+  ASSERT_EQ(RunMysqlBackup({"-c", config, "--archive-binlogs"}).exit_code, 0);
+
+  CliResult r = RunMysqlBackup({"-c", config, "--restore", "latest", "--until", UtcWall(t)});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Trim(target.Sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM shop.t")), Ids(1, 15));
+  EXPECT_EQ(Trim(target.Sql("SELECT @@gtid_binlog_pos")), gtid);
+  EXPECT_NE(r.out.find("GTID " + gtid), std::string::npos) << r.out;
+}
+
 // A purge before archiving: the archive has a gap between the dump and the target, and a
 // restore across it is refused before anything is loaded.
 TEST(PitrGapTest, ARestoreAcrossAGapIsRefusedAndTheTargetUntouched) {
