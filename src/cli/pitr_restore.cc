@@ -139,6 +139,8 @@ Status RunPitrRestore(const RunContext& ctx) {
   Result<ReplayPlan> plan = Status(ErrorKind::kGap, "no plan");
   Result<std::unique_ptr<ReplayFiles>> files = Status(ErrorKind::kGap, "no plan");
   for (;;) {
+    // The files of a passed-over run go first: the next ones use the same folder name.
+    files = Status(ErrorKind::kGap, "no plan");
     plan = PlanReplay(dumps, *archives, *target, describe);
     if (!plan.ok()) {
       return Status(plan.status()).AddContext("Refusing the restore; nothing was loaded");
