@@ -226,6 +226,22 @@ TEST_F(PitrRestoreTest, ATargetWhoseBinlogIsAheadIsRefusedBeforeLoading) {
   EXPECT_FALSE(TargetHasShop());
 }
 
+TEST_F(PitrRestoreTest, BinlogEventsListsTheTransactionsOfAWindow) {
+  // The hour of rows 11-15, then the DELETE: the lines a user reads to pick the moment.
+  CliResult r = RunMysqlBackup({"-c", config_, "--binlog-events", "--from",
+                                UtcWall(base_ + 3600), "--to", UtcWall(base_ + 7201),
+                                "--timezone", "UTC"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(UtcWall(base_ + 3600) + " UTC  " + gtid_after_15_), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("INSERT `shop`.`t`"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(UtcWall(base_ + 7200) + " UTC"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("DELETE `shop`.`t`"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(gtid_after_10_ + " "), std::string::npos) << "before the window: " << r.out;
+  EXPECT_EQ(r.out.find(gtid_end_ + " "), std::string::npos) << "after the window: " << r.out;
+  EXPECT_EQ(RunMysqlBackup({"-c", config_, "--binlog-events"}).exit_code, 64);
+}
+
 TEST_F(PitrRestoreTest, BadTargetsAreUsageErrors) {
   EXPECT_EQ(Restore({"--until", "yesterday"}).exit_code, 64);
   EXPECT_EQ(Restore({"--until", UtcWall(base_), "--timezone", "Mars/Olympus"}).exit_code, 64);

@@ -67,6 +67,12 @@ constexpr OptionSpec kOptions[] = {
      "public key for [encryption] recipients; no FILE: print the identity"},
     {"--archive-binlogs", 0, Arg::kNone, nullptr,
      "copy every completed binary log to <backup_dir>/binlog/<server_id>/ ([pitr])"},
+    {"--binlog-events", 0, Arg::kNone, nullptr,
+     "list the archived transactions from --from to --to (time, GTID, file:byte, tables or "
+     "statement), to find the moment for --until"},
+    {"--from", 0, Arg::kRequired, "\"YYYY-MM-DD HH:MM:SS\"", "with --binlog-events: the start"},
+    {"--to", 0, Arg::kRequired, "\"YYYY-MM-DD HH:MM:SS\"",
+     "with --binlog-events: the end (default: the end of the archive)"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -130,7 +136,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   bool have_databases = false, have_accounts = false;
   bool verify = false, restore_test = false, have_target = false, have_force = false,
        have_dry_run = false, have_json = false, have_remote = false;
-  bool have_until = false, have_until_gtid = false, have_timezone = false;
+  bool have_until = false, have_until_gtid = false, have_timezone = false, have_from_to = false;
   std::string restore_file;
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -246,6 +252,14 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       actions.push_back(name);
     } else if (name == "--archive-binlogs") {
       actions.push_back(name);
+    } else if (name == "--binlog-events") {
+      actions.push_back(name);
+    } else if (name == "--from") {
+      o.from = values[0];
+      have_from_to = true;
+    } else if (name == "--to") {
+      o.to = values[0];
+      have_from_to = true;
     } else if (name == "--upload") {
       actions.push_back(name);
       o.files.insert(o.files.end(), values.begin(), values.end());
@@ -284,7 +298,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (actions.empty()) {
     return UsageError(
         "no action given: use --backup-type, --cleanup, --list, --verify, --restore, "
-        "--restore-test, --check, --upload, --archive-binlogs, --test-notification, --notify-failure or --daemon");
+        "--restore-test, --check, --upload, --archive-binlogs, --binlog-events, --test-notification, --notify-failure or --daemon");
   }
   if (actions.size() > 1) {
     return UsageError("one action per run: '" + actions[0] + "' and '" + actions[1] +
@@ -304,6 +318,15 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--upload") o.action = Action::kUpload;
   if (a == "--generate-key") o.action = Action::kGenerateKey;
   if (a == "--archive-binlogs") o.action = Action::kArchiveBinlogs;
+  if (a == "--binlog-events") o.action = Action::kBinlogEvents;
+  if (o.action == Action::kBinlogEvents) {
+    if (o.from.empty()) return UsageError("--binlog-events needs --from \"YYYY-MM-DD HH:MM:SS\"");
+    if (have_until || have_until_gtid) {
+      return UsageError("--until and --until-gtid go with --restore latest");
+    }
+    return o;
+  }
+  if (have_from_to) return UsageError("--from and --to go with --binlog-events");
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");

@@ -24,6 +24,7 @@ enum class Action {
   kUpload,
   kGenerateKey,
   kArchiveBinlogs,
+  kBinlogEvents,
   kVersion,
   kHelp,
 };
@@ -47,6 +48,9 @@ struct Options {
   std::string until;
   std::string until_gtid;
   std::string timezone;
+  // --binlog-events --from TIME [--to TIME]
+  std::string from;
+  std::string to;
   std::string unit;  // --notify-failure UNIT
   std::string target;  // --target NAME: an offsite target ([target NAME])
   std::string key_file;  // --generate-key FILE (empty: print the identity on stdout)
