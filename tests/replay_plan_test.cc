@@ -223,9 +223,9 @@ TEST(ReplayCutterTest, ParsesGtids) {
 
 // --- PlanReplay ---
 
-ArchivedBinlog File(uint64_t n, std::time_t first, std::time_t last, uint64_t seq_start,
+IndexedBinlog File(uint64_t n, std::time_t first, std::time_t last, uint64_t seq_start,
                     uint64_t seq_end, bool partial = false) {
-  ArchivedBinlog f;
+  IndexedBinlog f;
   char name[32];
   std::snprintf(name, sizeof name, "mysql-bin.%06llu", static_cast<unsigned long long>(n));
   f.name = name;
@@ -257,7 +257,7 @@ std::string Describe(std::time_t t) { return FormatUtcTime(t); }
 class PlanReplayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ArchiveIndex a;
+    BinlogIndex a;
     a.server = "1";
     a.path = "/b/binlog/1";
     a.files = {File(1, 100, 199, 0, 10), File(2, 200, 299, 10, 20), File(3, 300, 399, 20, 30)};
@@ -266,7 +266,7 @@ class PlanReplayTest : public ::testing::Test {
     dumps_ = {Dump("daily run B", 320, "mysql-bin.000003", 500, "0-1-25"),
               Dump("daily run A", 150, "mysql-bin.000001", 900, "0-1-5")};
   }
-  std::vector<ArchiveIndex> archives_;
+  std::vector<BinlogIndex> archives_;
   std::vector<DumpPoint> dumps_;
 };
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "binlog/archive_index.h"
+#include "binlog/replay_index.h"
 #include "binlog/replay_cut.h"
 #include "storage/manifest.h"
 #include "util/status.h"
@@ -40,20 +40,20 @@ struct ReplayPlan {
   size_t dump = 0;     // index into the dumps given
   size_t archive = 0;  // index into the archives given
   BinlogPosition start;
-  std::vector<ArchivedBinlog> files;  // in replay order; the last may be the partial copy
+  std::vector<IndexedBinlog> files;  // in replay order; the last may be the partial copy
 };
 
 // `dumps` newest first. `describe` renders a time for messages (the user's zone).
 // Errors: kGap (no usable dump before the target, the dump's file not archived, a gap or the
 // archive's end before the target), each naming the latest reachable moment.
 Result<ReplayPlan> PlanReplay(const std::vector<DumpPoint>& dumps,
-                              const std::vector<ArchiveIndex>& archives,
+                              const std::vector<BinlogIndex>& archives,
                               const ReplayTarget& target,
                               const std::function<std::string(std::time_t)>& describe);
 
 // Whether `b` starts where `a` ends: a rotates to b, and every GTID of a's end state is in b's
 // start state with the same sequence number.
-bool FollowsOn(const ArchivedBinlog& a, const ArchivedBinlog& b);
+bool FollowsOn(const IndexedBinlog& a, const IndexedBinlog& b);
 
 }  // namespace mysql_backup
 

@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "binlog/archive.h"
-#include "binlog/archive_index.h"
+#include "binlog/replay_index.h"
 #include "binlog/transaction_list.h"
 #include "codec/compressor.h"
 #include "codec/sha256.h"
@@ -69,7 +69,7 @@ Status RunBinlogEventsAction(const RunContext& ctx) {
   if (!dir.ok()) return dir.status();
   auto lock = DirectoryLock::Acquire(*dir, LockMode::kShared, ctx.config.backup.lock_timeout_sec);
   if (!lock.ok()) return lock.status();
-  auto archives = ReadArchiveIndexes(dir->root());
+  auto archives = ReadBinlogIndexes(dir->root());
   if (!archives.ok()) return archives.status();
   if (archives->empty()) {
     return Status(ErrorKind::kUsage, "there is no binlog archive in '" + dir->path() +
@@ -85,7 +85,7 @@ Status RunBinlogEventsAction(const RunContext& ctx) {
     if (!server->has_value()) continue;
     auto partial = OpenSubdirectory(**server, kPartialFolderName);
     if (!partial.ok()) return partial.status();
-    std::vector<ArchivedBinlog> files = archive.files;
+    std::vector<IndexedBinlog> files = archive.files;
     if (archive.partial) files.push_back(*archive.partial);
     for (const auto& f : files) {
       if (ctx.cancel != nullptr && ctx.cancel->load()) {

@@ -6,7 +6,7 @@
 
 #include "binlog/archive.h"
 #include "binlog/binlog_reader.h"
-#include "binlog/archive_index.h"
+#include "binlog/replay_index.h"
 #include "binlog/replay_files.h"
 #include "binlog/replay_plan.h"
 #include "cli/output.h"
@@ -126,7 +126,7 @@ Status RunPitrRestore(const RunContext& ctx) {
     dumps.push_back(DumpPointOf(where, *m));
     read.push_back(std::move(*m));
   }
-  auto archives = ReadArchiveIndexes(dir->root());
+  auto archives = ReadBinlogIndexes(dir->root());
   if (!archives.ok()) return archives.status();
   auto work = dir->WorkFolder(true);
   if (!work.ok()) return work.status();

@@ -2,8 +2,8 @@
 // server folder under <backup_dir>/binlog/, the complete files in order, the partial copy of
 // the active file, and the recorded gaps. The restore plans with this, then decodes the files
 // it picked (which also checks them).
-#ifndef MYSQL_BACKUP_BINLOG_ARCHIVE_INDEX_H_
-#define MYSQL_BACKUP_BINLOG_ARCHIVE_INDEX_H_
+#ifndef MYSQL_BACKUP_BINLOG_REPLAY_INDEX_H_
+#define MYSQL_BACKUP_BINLOG_REPLAY_INDEX_H_
 
 #include <cstdint>
 #include <ctime>
@@ -17,7 +17,7 @@
 
 namespace mysql_backup {
 
-struct ArchivedBinlog {
+struct IndexedBinlog {
   std::string name;  // "mysql-bin.000012"
   uint64_t number = 0;
   bool partial = false;  // the copy in partial/: the active file as of the last archive run
@@ -30,19 +30,19 @@ struct ArchivedBinlog {
   std::string next_file;  // "" for the partial copy
 };
 
-struct ArchiveGap {
+struct IndexedGap {
   std::string missing_from;
   std::string missing_to;
   std::string resumes_at;
   std::string reason;
 };
 
-struct ArchiveIndex {
+struct BinlogIndex {
   std::string server;  // the folder name: the server_id
   std::string path;    // <backup_dir>/binlog/<server_id>
-  std::vector<ArchivedBinlog> files;  // complete, by number
-  std::optional<ArchivedBinlog> partial;
-  std::vector<ArchiveGap> gaps;
+  std::vector<IndexedBinlog> files;  // complete, by number
+  std::optional<IndexedBinlog> partial;
+  std::vector<IndexedGap> gaps;
 };
 
 // "0-1-5,1-2-7" -> GTIDs (malformed items are left out); and back.
@@ -51,8 +51,8 @@ std::string GtidStateText(const std::vector<Gtid>& state);
 
 // Every server folder under <backup_dir>/binlog (none: an empty list). Errors: kStorage,
 // kIntegrity (a sidecar that is not ours).
-Result<std::vector<ArchiveIndex>> ReadArchiveIndexes(const DirFd& backup_dir);
+Result<std::vector<BinlogIndex>> ReadBinlogIndexes(const DirFd& backup_dir);
 
 }  // namespace mysql_backup
 
-#endif  // MYSQL_BACKUP_BINLOG_ARCHIVE_INDEX_H_
+#endif  // MYSQL_BACKUP_BINLOG_REPLAY_INDEX_H_

@@ -1,4 +1,4 @@
-#include "binlog/archive_index.h"
+#include "binlog/replay_index.h"
 
 #include <unistd.h>
 
@@ -48,13 +48,13 @@ std::time_t IsoToTime(const std::string& s) {
 }
 
 // The archived files of one folder (those with a sidecar), by number.
-Result<std::vector<ArchivedBinlog>> ReadFolder(const DirFd& dir, bool partial) {
+Result<std::vector<IndexedBinlog>> ReadFolder(const DirFd& dir, bool partial) {
   auto names = ListDirectory(dir);
   if (!names.ok()) return names.status();
-  std::vector<ArchivedBinlog> out;
+  std::vector<IndexedBinlog> out;
   for (const auto& n : *names) {
     if (n == kGapsFileName || n.size() <= 5 || !n.ends_with(".json")) continue;
-    ArchivedBinlog f;
+    IndexedBinlog f;
     f.name = n.substr(0, n.size() - 5);
     std::string base;
     if (!SplitBinlogName(f.name, &base, &f.number)) continue;
@@ -71,7 +71,7 @@ Result<std::vector<ArchivedBinlog>> ReadFolder(const DirFd& dir, bool partial) {
     out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(),
-            [](const ArchivedBinlog& a, const ArchivedBinlog& b) { return a.number < b.number; });
+            [](const IndexedBinlog& a, const IndexedBinlog& b) { return a.number < b.number; });
   return out;
 }
 
@@ -101,8 +101,8 @@ std::string GtidStateText(const std::vector<Gtid>& state) {
   return out;
 }
 
-Result<std::vector<ArchiveIndex>> ReadArchiveIndexes(const DirFd& backup_dir) {
-  std::vector<ArchiveIndex> out;
+Result<std::vector<BinlogIndex>> ReadBinlogIndexes(const DirFd& backup_dir) {
+  std::vector<BinlogIndex> out;
   auto binlog = OpenSubdirectory(backup_dir, kBinlogFolderName);
   if (!binlog.ok()) return binlog.status();
   if (!binlog->has_value()) return out;
@@ -112,7 +112,7 @@ Result<std::vector<ArchiveIndex>> ReadArchiveIndexes(const DirFd& backup_dir) {
     auto dir = OpenSubdirectory(**binlog, server);
     if (!dir.ok()) return dir.status();
     if (!dir->has_value()) continue;
-    ArchiveIndex index;
+    BinlogIndex index;
     index.server = server;
     index.path = (*dir)->path;
     auto files = ReadFolder(**dir, false);
