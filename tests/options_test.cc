@@ -214,6 +214,17 @@ TEST(OptionsTest, RejectsBadCommandLinesAsUsageErrors) {
       {{"--backup-type", "hourly"}, "--backup-type must be daily, weekly, monthly or all"},
       {{"--backup-type", "Daily"}, "--backup-type must be"},
       {{"--backup-type"}, "needs a value"},
+      {{"--restore", "latest", "--until="}, "--until needs a time or end"},
+      {{"--restore", "latest", "--until-gtid="}, "--until-gtid needs a GTID"},
+      {{"--restore", "latest", "--until", "end", "--until-gtid", "0-1-2"}, "give one of"},
+      {{"--restore", "20261127T000003Z", "--until", "end"}, "go with --restore latest"},
+      {{"--restore", "x.sql.gz", "--target-database", "c", "--until", "end"},
+       "go with --restore latest"},
+      {{"--restore", "latest", "--until", "end", "--databases", "a"}, "--databases cannot go"},
+      {{"--restore", "latest", "--until-gtid", "0-1-2", "--timezone", "UTC"},
+       "--timezone goes with --until"},
+      {{"--restore", "latest", "--until", "end", "--timezone", "UTC"}, "no sense with --until end"},
+      {{"--list", "--until", "end"}, "go with --restore latest"},
       {{"-c"}, "needs a value"},
       {{"--config"}, "needs a value"},
       {{"--bogus"}, "unknown option '--bogus'"},
@@ -254,6 +265,20 @@ TEST(OptionsTest, RestoreOfAWholeRunTakesLatestOrAStamp) {
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->restore_run, "");
   EXPECT_EQ(file->files, std::vector<std::string>{"x.sql.gz"});
+}
+
+TEST(OptionsTest, PointInTimeRestoreTakesUntilOrUntilGtid) {
+  auto at = ParseOptions({"--restore", "latest", "--until", "2026-12-01 14:31:00", "--timezone",
+                          "Europe/Berlin", "--accounts"});
+  ASSERT_TRUE(at.ok()) << at.status().ToString();
+  EXPECT_EQ(at->restore_run, "latest");
+  EXPECT_EQ(at->until, "2026-12-01 14:31:00");
+  EXPECT_EQ(at->timezone, "Europe/Berlin");
+  EXPECT_TRUE(at->restore_accounts);
+  auto gtid = ParseOptions({"--restore", "latest", "--until-gtid", "0-1-1234", "--force"});
+  ASSERT_TRUE(gtid.ok()) << gtid.status().ToString();
+  EXPECT_EQ(gtid->until_gtid, "0-1-1234");
+  EXPECT_EQ(gtid->until, "");
 }
 
 TEST(OptionsTest, RestoreAndRestoreTestReadFromATarget) {

@@ -72,7 +72,7 @@ Status BinlogReader::Write(std::span<const uint8_t> data) {
                                  std::to_string(offset_ + pos));
     }
     if (pending_.size() - pos < length) break;
-    Status st = Event({pending_.data() + pos, length});
+    Status st = Event({pending_.data() + pos, length}, offset_ + pos);
     if (!st.ok()) {
       return error_ = st.AddContext("at byte " + std::to_string(offset_ + pos));
     }
@@ -83,7 +83,7 @@ Status BinlogReader::Write(std::span<const uint8_t> data) {
   return Status::Ok();
 }
 
-Status BinlogReader::Event(std::span<const uint8_t> e) {
+Status BinlogReader::Event(std::span<const uint8_t> e, uint64_t offset) {
   const uint8_t* h = e.data();
   uint32_t when = Le32(h);
   uint8_t type = h[4];
@@ -165,6 +165,16 @@ Status BinlogReader::Event(std::span<const uint8_t> e) {
       break;
   }
   last_type_ = type;
+  if (observer_) {
+    BinlogEventView view;
+    view.offset = offset;
+    view.end = offset + e.size();
+    view.type = type;
+    view.time = when;
+    view.server_id = Le32(h + 5);
+    view.body = {b, blen};
+    return observer_(view);
+  }
   return Status::Ok();
 }
 

@@ -12,6 +12,7 @@
 #define MYSQL_BACKUP_BINLOG_BINLOG_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,6 +31,16 @@ enum BinlogEventType : uint8_t {
   kFormatDescriptionEvent = 15,
   kGtidEvent = 162,
   kGtidListEvent = 163,
+};
+
+// One event as the reader walked it, for an observer (see BinlogReader::set_observer).
+struct BinlogEventView {
+  uint64_t offset = 0;  // of the event's first byte in the file
+  uint64_t end = 0;     // the offset just past it (its next position)
+  uint8_t type = 0;
+  uint32_t time = 0;
+  uint32_t server_id = 0;
+  std::span<const uint8_t> body;  // after the 19-byte header, without the CRC32 footer
 };
 
 struct Gtid {
@@ -66,9 +77,15 @@ class BinlogReader : public ByteSink {
  public:
   Status Write(std::span<const uint8_t> data) override;
   Result<BinlogSummary> Finish();
+  // Called for every event (artificial ones excepted) after its checksum matched; an error
+  // stops the walk and is returned by Write().
+  void set_observer(std::function<Status(const BinlogEventView&)> observer) {
+    observer_ = std::move(observer);
+  }
 
  private:
-  Status Event(std::span<const uint8_t> event);
+  std::function<Status(const BinlogEventView&)> observer_;
+  Status Event(std::span<const uint8_t> event, uint64_t offset);
   std::vector<uint8_t> pending_;
   uint64_t offset_ = 0;   // of pending_[0] in the file
   bool magic_seen_ = false;

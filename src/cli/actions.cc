@@ -3,6 +3,7 @@
 #include "cli/backup_action.h"
 #include "cli/backup_report.h"
 #include "cli/binlog_action.h"
+#include "cli/binlog_events.h"
 #include "cli/cleanup_action.h"
 #include "cli/daemon_action.h"
 #include "cli/inspect_actions.h"
@@ -36,6 +37,7 @@ constexpr ActionSpec kActions[] = {
     // Each target logs its own failure (with BACKUP_TARGET); the action logs the rest.
     {Action::kUpload, "upload", true, &RunUploadAction},
     {Action::kArchiveBinlogs, "binlogs", false, &RunArchiveBinlogsAction},
+    {Action::kBinlogEvents, "binlogs", false, &RunBinlogEventsAction},
 };
 
 }  // namespace

@@ -41,6 +41,13 @@ constexpr OptionSpec kOptions[] = {
     {"--accounts", 0, Arg::kNone, nullptr,
      "with --restore latest|STAMP: load the run's accounts file too (users, roles, grants)"},
     {"--force", 0, Arg::kNone, nullptr, "with --restore: load into databases that have tables"},
+    {"--until", 0, Arg::kRequired, "\"YYYY-MM-DD HH:MM:SS\"|end",
+     "with --restore latest: load the newest dump before that moment, then replay the archived "
+     "binlogs up to it (end: to the last archived transaction)"},
+    {"--until-gtid", 0, Arg::kRequired, "D-S-N",
+     "with --restore latest: the same, up to and including that GTID"},
+    {"--timezone", 0, Arg::kRequired, "ZONE",
+     "with --until: the zone the time is in (default: the host's)"},
     {"--restore-test", 0, Arg::kOptional, "FILE",
      "restore the newest (or FILE) backup into a scratch database and compare row counts"},
     {"--test-notification", 0, Arg::kNone, nullptr, "send a test mail and exit"},
@@ -60,6 +67,12 @@ constexpr OptionSpec kOptions[] = {
      "public key for [encryption] recipients; no FILE: print the identity"},
     {"--archive-binlogs", 0, Arg::kNone, nullptr,
      "copy every completed binary log to <backup_dir>/binlog/<server_id>/ ([pitr])"},
+    {"--binlog-events", 0, Arg::kNone, nullptr,
+     "list the archived transactions from --from to --to (time, GTID, file:byte, tables or "
+     "statement), to find the moment for --until"},
+    {"--from", 0, Arg::kRequired, "\"YYYY-MM-DD HH:MM:SS\"", "with --binlog-events: the start"},
+    {"--to", 0, Arg::kRequired, "\"YYYY-MM-DD HH:MM:SS\"",
+     "with --binlog-events: the end (default: the end of the archive)"},
     {"--version", 0, Arg::kNone, nullptr, "print the version and exit"},
     {"--help", 'h', Arg::kNone, nullptr, "show this help and exit"},
 };
@@ -123,6 +136,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   bool have_databases = false, have_accounts = false;
   bool verify = false, restore_test = false, have_target = false, have_force = false,
        have_dry_run = false, have_json = false, have_remote = false;
+  bool have_until = false, have_until_gtid = false, have_timezone = false, have_from_to = false;
   std::string restore_file;
   // The action that takes FILE arguments (--verify, --upload, --restore-test), so that files may
   // also follow other options: `--verify --target NAME FILE` as well as `--verify FILE`.
@@ -221,6 +235,15 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       o.restore_accounts = have_accounts = true;
     } else if (name == "--force") {
       o.force = have_force = true;
+    } else if (name == "--until") {
+      o.until = values[0];
+      have_until = true;
+    } else if (name == "--until-gtid") {
+      o.until_gtid = values[0];
+      have_until_gtid = true;
+    } else if (name == "--timezone") {
+      o.timezone = values[0];
+      have_timezone = true;
     } else if (name == "--restore-test") {
       actions.push_back(name);
       files_action_seen = true;
@@ -237,6 +260,14 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
       actions.push_back(name);
     } else if (name == "--archive-binlogs") {
       actions.push_back(name);
+    } else if (name == "--binlog-events") {
+      actions.push_back(name);
+    } else if (name == "--from") {
+      o.from = values[0];
+      have_from_to = true;
+    } else if (name == "--to") {
+      o.to = values[0];
+      have_from_to = true;
     } else if (name == "--upload") {
       actions.push_back(name);
       files_action_seen = true;
@@ -276,7 +307,7 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (actions.empty()) {
     return UsageError(
         "no action given: use --backup-type, --cleanup, --list, --verify, --restore, "
-        "--restore-test, --check, --upload, --archive-binlogs, --test-notification, --notify-failure or --daemon");
+        "--restore-test, --check, --upload, --archive-binlogs, --binlog-events, --test-notification, --notify-failure or --daemon");
   }
   if (actions.size() > 1) {
     return UsageError("one action per run: '" + actions[0] + "' and '" + actions[1] +
@@ -296,6 +327,15 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
   if (a == "--upload") o.action = Action::kUpload;
   if (a == "--generate-key") o.action = Action::kGenerateKey;
   if (a == "--archive-binlogs") o.action = Action::kArchiveBinlogs;
+  if (a == "--binlog-events") o.action = Action::kBinlogEvents;
+  if (o.action == Action::kBinlogEvents) {
+    if (o.from.empty()) return UsageError("--binlog-events needs --from \"YYYY-MM-DD HH:MM:SS\"");
+    if (have_until || have_until_gtid) {
+      return UsageError("--until and --until-gtid go with --restore latest");
+    }
+    return o;
+  }
+  if (have_from_to) return UsageError("--from and --to go with --binlog-events");
 
   if (have_dry_run && o.action != Action::kCleanup && !o.cleanup_after_backup) {
     return UsageError("--dry-run goes with --cleanup");
@@ -308,6 +348,26 @@ Result<Options> ParseOptions(const std::vector<std::string>& args) {
     return UsageError("--databases and --accounts go with --restore latest|STAMP");
   }
   bool whole_run = restore_file == "latest" || ParseUtcStamp(restore_file).has_value();
+  if (have_until || have_until_gtid || have_timezone) {
+    if (o.action != Action::kRestore || restore_file != "latest" || have_target || have_remote) {
+      return UsageError("--until, --until-gtid and --timezone go with --restore latest (the "
+                        "dump is picked by the target moment)");
+    }
+    if (have_until == have_until_gtid) return UsageError("give one of --until and --until-gtid");
+    // An empty value would otherwise read as no target: a plain restore of the newest run.
+    if (have_until && o.until.empty()) return UsageError("--until needs a time or end");
+    if (have_until_gtid && o.until_gtid.empty()) return UsageError("--until-gtid needs a GTID");
+    if (have_timezone && !have_until) return UsageError("--timezone goes with --until");
+    if (have_timezone && o.until == "end") {
+      return UsageError("--timezone makes no sense with --until end");
+    }
+    if (have_databases) {
+      return UsageError("--databases cannot go with --until: the binlogs are replayed for the "
+                        "whole server (filtering by database loses statements); see "
+                        "\"Recover from a bad statement\" in mysql-backup(8) for a single "
+                        "database");
+    }
+  }
   if (o.action == Action::kRestore && whole_run && !have_target && !have_remote) {
     o.restore_run = restore_file;
     return o;
@@ -369,6 +429,8 @@ std::string UsageText() {
       "  mysql-backup --verify                        re-check every backup\n"
       "  mysql-backup --restore FILE --target-database shop_copy\n"
       "  mysql-backup --restore latest --accounts     rebuild a server from its newest run\n"
+      "  mysql-backup --restore latest --until \"2026-12-01 14:31:00\"\n"
+      "                                               the same, as it was at that moment\n"
       "  mysql-backup --restore-test                  prove the newest backup restores\n"
       "  mysql-backup --check                         are the newest backups fresh?\n"
       "\n"

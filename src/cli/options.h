@@ -24,6 +24,7 @@ enum class Action {
   kUpload,
   kGenerateKey,
   kArchiveBinlogs,
+  kBinlogEvents,
   kVersion,
   kHelp,
 };
@@ -42,6 +43,14 @@ struct Options {
   std::string restore_run;                  // "latest" or a stamp; empty for a file restore
   std::vector<std::string> restore_databases;  // --databases a,b (empty: every one of the run)
   bool restore_accounts = false;               // --accounts
+  // --restore latest --until "YYYY-MM-DD HH:MM:SS"|end [--timezone ZONE] / --until-gtid D-S-N:
+  // a point-in-time restore (dump + binlog replay). Empty when not asked for.
+  std::string until;
+  std::string until_gtid;
+  std::string timezone;
+  // --binlog-events --from TIME [--to TIME]
+  std::string from;
+  std::string to;
   std::string unit;  // --notify-failure UNIT
   std::string target;  // --target NAME: an offsite target ([target NAME])
   std::string key_file;  // --generate-key FILE (empty: print the identity on stdout)

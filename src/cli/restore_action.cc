@@ -12,6 +12,7 @@
 #include "cli/offsite_action.h"
 #include "cli/output.h"
 #include "cli/progress_line.h"
+#include "cli/pitr_restore.h"
 #include "cli/server_restore.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
@@ -63,6 +64,7 @@ void LogGuardFindings(const RunContext& ctx, const RestoreGuard& guard, const st
 }
 
 Status RunRestoreAction(const RunContext& ctx) {
+  if (!ctx.options.until.empty() || !ctx.options.until_gtid.empty()) return RunPitrRestore(ctx);
   if (!ctx.options.restore_run.empty()) return RunServerRestore(ctx);
   const std::string& target = ctx.options.target_database;
   // From an offsite target: verified in a first full download, streamed in a second.

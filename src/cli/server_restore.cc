@@ -87,8 +87,6 @@ std::string JoinQuoted(const std::vector<std::string>& names) {
 Status RunServerRestore(const RunContext& ctx) {
   const Config& config = ctx.config;
   const Options& options = ctx.options;
-  const ConnectionConfig& conn = config.restore;
-  auto start = std::chrono::steady_clock::now();
 
   auto dir = BackupDirectory::Open(config.backup.backup_dir);
   if (!dir.ok()) return dir.status();
@@ -118,6 +116,20 @@ Status RunServerRestore(const RunContext& ctx) {
     return Status(manifest.status()).AddContext("Refusing to restore run " +
                                                 FormatUtcStamp(where->stamp));
   }
+  return RestoreServerRun(ctx, *dir, *where, *manifest, ServerRestoreSettings());
+}
+
+Status RestoreServerRun(const RunContext& ctx, BackupDirectory& dir_ref,
+                        const ManifestLocation& where_ref, const RunManifest& manifest_ref,
+                        const ServerRestoreSettings& settings) {
+  const Options& options = ctx.options;
+  const ConnectionConfig& conn = ctx.config.restore;
+  auto start = std::chrono::steady_clock::now();
+  BackupDirectory* dir = &dir_ref;
+  const ManifestLocation* where = &where_ref;
+  const RunManifest* manifest = &manifest_ref;
+  // Statements we send ourselves, and the client loading each dump, start with this.
+  const std::string prefix = settings.skip_binlog ? "SET SESSION sql_log_bin = 0;\n" : "";
   auto folder = dir->TypeFolder(where->type);
   if (!folder.ok()) return folder.status();
   const DirFd& type_dir = **folder;
@@ -214,7 +226,7 @@ Status RunServerRestore(const RunContext& ctx) {
   if (accounts != nullptr) {
     ctx.logger.Info("Loading " + std::to_string(plan.accounts) + " account(s) and role(s) from '" +
                     type_dir.PathOf(accounts->name) + "'");
-    auto r = QuerySql(conn, plan.before_databases);
+    auto r = QuerySql(conn, prefix + plan.before_databases);
     if (!r.ok()) return Status(r.status()).AddContext("Loading the accounts failed");
   }
   size_t loaded = 0;
@@ -224,7 +236,8 @@ Status RunServerRestore(const RunContext& ctx) {
                                              std::to_string(loaded) + " database(s)");
     }
     std::string path = type_dir.PathOf(f->name);
-    auto created = QuerySql(conn, "CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(f->database));
+    auto created =
+        QuerySql(conn, prefix + "CREATE DATABASE IF NOT EXISTS " + QuoteIdentifier(f->database));
     if (!created.ok()) return created.status();
     ctx.logger.Info("Restoring '" + path + "' into database '" + f->database + "'",
                     {{"BACKUP_FILE", path}});
@@ -238,10 +251,11 @@ Status RunServerRestore(const RunContext& ctx) {
     request.connection = conn;
     request.database = f->database;
     request.cancel = ctx.cancel;
-    GuardSettings settings;
-    settings.source = f->database;
-    settings.target = f->database;
-    RestoreGuard guard(settings);
+    if (settings.skip_binlog) request.init_command = "SET SESSION sql_log_bin = 0";
+    GuardSettings guard_settings;
+    guard_settings.source = f->database;
+    guard_settings.target = f->database;
+    RestoreGuard guard(guard_settings);
     request.guard = &guard;
     Status s = StreamRestore(request);
     LogGuardFindings(ctx, guard, path);
@@ -253,7 +267,7 @@ Status RunServerRestore(const RunContext& ctx) {
     ++loaded;
   }
   if (accounts != nullptr && !plan.after_databases.empty()) {
-    auto r = QuerySql(conn, plan.after_databases);
+    auto r = QuerySql(conn, prefix + plan.after_databases);
     if (!r.ok()) {
       return Status(r.status()).AddContext("Loading the grants on tables and routines failed");
     }

@@ -122,6 +122,7 @@ Status StreamRestore(const RestoreRequest& request) {
   // rejection); DELIMITER still works.
   spec.argv = {*program, "--defaults-extra-file=/dev/fd/" + std::to_string(kOptionFileChildFd),
                "--binary-mode", "--batch", "--database=" + request.database};
+  if (!request.init_command.empty()) spec.argv.push_back("--init-command=" + request.init_command);
   spec.fds = {{0, in_r.get()}, {1, dev_null.get()}, {2, err_w.get()},
               {kOptionFileChildFd, option_fd->get()}};
   auto child = ChildProcess::Spawn(spec);

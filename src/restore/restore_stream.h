@@ -28,6 +28,8 @@ struct RestoreRequest {
   const std::vector<age::X25519Identity>* identities = nullptr;
   ConnectionConfig connection;
   std::string database;
+  // Run by the client when it connects (--init-command), e.g. "SET SESSION sql_log_bin = 0".
+  std::string init_command;
   // Required: judges every statement before the client sees it (see sql/restore_guard.h).
   RestoreGuard* guard = nullptr;
   ByteSink* tap = nullptr;  // sees every byte the client gets
