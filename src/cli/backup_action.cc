@@ -170,6 +170,7 @@ FileResult TakeFile(const Config& config, const DirFd& type_dir, const DirFd& wo
   request.compression.algorithm = config.backup.compression;
   request.compression.level = config.backup.compression_level;
   request.compression.threads = job.threads;
+  request.compression.gzip_engine = config.backup.gzip_engine;
   request.timeout_sec = config.backup.dump_timeout_sec;
   request.recipients = config.encryption.recipients;
   DumpScanner scanner;
