@@ -39,7 +39,12 @@ Result<DirFd> OpenParent(const std::string& path) {
   return DirFd{std::move(fd), dir};
 }
 
-Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format);
+Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format,
+                             bool hash_only);
+
+// hash_only: the SHA-256 of the stored bytes and nothing else.
+Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format,
+                                bool hash_only = false);
 
 }  // namespace
 
@@ -69,7 +74,8 @@ class NullSink : public ByteSink {
   Status Write(std::span<const uint8_t>) override { return Status::Ok(); }
 };
 
-Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format) {
+Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format,
+                                bool hash_only) {
   // Clean pages are dropped by DONTNEED, so the re-read goes to the device. A disk's own cache
   // may still answer; that is as far as a user-space tool can see.
   posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
@@ -79,7 +85,7 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFor
   std::unique_ptr<Decompressor> decompressor = MakeDecompressor(format.compression, &trailer);
   StreamCheck out;
   out.encrypted = format.encrypted;
-  out.decrypted = format.encrypted && format.CanDecrypt();
+  out.decrypted = !hash_only && format.encrypted && format.CanDecrypt();
   // stored bytes -> [age -> plain hash] -> decompressor -> trailer; or, hash only, nowhere.
   std::optional<Sha256Tee> plain_hash;
   std::optional<AgeDecryptor> decryptor;
@@ -90,7 +96,7 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFor
     plain_hash.emplace(&decompressor_sink);
     decryptor.emplace(*format.identities, &*plain_hash, path);
     stage = &*decryptor;
-  } else if (format.encrypted) {
+  } else if (format.encrypted || hash_only) {
     stage = &null_sink;
   }
   std::vector<uint8_t> buf(1 << 20);
@@ -107,7 +113,7 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFor
     Status s = stage->Write(data);
     if (!s.ok()) return decryptor ? s : std::move(s).AddContext("'" + path + "'");
   }
-  if (format.encrypted && !out.decrypted) {
+  if (hash_only || (format.encrypted && !out.decrypted)) {
     out.sha256 = sha.FinishHex();
     return out;
   }
@@ -258,6 +264,17 @@ Result<StoredFormat> StoredFormatOfFile(const std::string& path) {
 
 Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
                                        const StoredFormat& format) {
+  return VerifyAt(dir, name, format, /*hash_only=*/false);
+}
+
+Result<StreamCheck> VerifyStoredBytesAt(const DirFd& dir, const std::string& name) {
+  return VerifyAt(dir, name, StoredFormat(), /*hash_only=*/true);
+}
+
+namespace {
+
+Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format,
+                             bool hash_only) {
   std::string path = dir.PathOf(name);
   // The backup is opened first: one that is gone or not a backup is reported as such, not as
   // a backup without checksum.
@@ -265,7 +282,7 @@ Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name
   if (!fd.ok()) return fd.status();
   auto expected = ReadChecksumFileAt(dir, name + kChecksumSuffix, name);
   if (!expected.ok()) return expected.status();
-  auto check = CheckStream(fd->get(), path, format);
+  auto check = CheckStream(fd->get(), path, format, hash_only);
   if (!check.ok()) return check.status();
   if (check->sha256 != *expected) {
     return Status(ErrorKind::kIntegrity, "'" + path + "': SHA-256 " + check->sha256 +
@@ -273,5 +290,7 @@ Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name
   }
   return check;
 }
+
+}  // namespace
 
 }  // namespace mysql_backup
