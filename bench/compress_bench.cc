@@ -5,7 +5,8 @@
 // dump-like input and times SHA-256 alone. bench/compress_bench.sh runs the comparison.
 //
 //   compress_bench --generate=500M > /tmp/dump.sql
-//   compress_bench --algorithm=gzip --level=6 --threads=2 [--block-size=131072] [--sha256] <
+//   compress_bench --algorithm=gzip [--engine=zlib|libdeflate] --level=6 --threads=2
+//   [--block-size=131072] [--sha256] <
 //   /tmp/dump.sql compress_bench --decompress --algorithm=gzip < /tmp/dump.sql.gz compress_bench
 //   --sha256-only < /tmp/dump.sql
 #include <openssl/evp.h>
@@ -106,7 +107,8 @@ int Generate(uint64_t size) {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: compress_bench [--algorithm=gzip|zstd] [--level=N] [--threads=N]\n"
+               "usage: compress_bench [--algorithm=gzip|zstd] [--engine=zlib|libdeflate]\n"
+               "                      [--level=N] [--threads=N]\n"
                "                      [--block-size=BYTES] [--sha256] [--decompress] [--output]\n"
                "                      < input [> output]\n"
                "       compress_bench --sha256-only < input\n"
@@ -127,6 +129,10 @@ int Main(int argc, char** argv) {
       settings.algorithm = Compression::kGzip;
     } else if (arg == "--algorithm=zstd") {
       settings.algorithm = Compression::kZstd;
+    } else if (arg == "--engine=zlib") {
+      settings.gzip_engine = GzipEngine::kZlib;
+    } else if (arg == "--engine=libdeflate") {
+      settings.gzip_engine = GzipEngine::kLibdeflate;
     } else if (!value("--level=").empty()) {
       settings.level = std::atoi(std::string(value("--level=")).c_str());
       level_set = true;

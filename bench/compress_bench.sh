@@ -47,7 +47,9 @@ run() {
 echo "input: $bytes bytes of dump-like SQL; best of $runs; $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 run "gzip -6" gzip -6 -c
 run "pigz -6 -p$threads" pigz -6 -p "$threads" -c
-run "ours gzip 6 x1" "$bench" --algorithm=gzip --level=6 --threads=1 --output
+run "ours gzip 6 x1 zlib" "$bench" --algorithm=gzip --engine=zlib --level=6 --threads=1 --output
+run "ours gzip 6 x$threads zlib" "$bench" --algorithm=gzip --engine=zlib --level=6 --threads="$threads" --output
+run "ours gzip 6 x1 libdeflate" "$bench" --algorithm=gzip --engine=libdeflate --level=6 --threads=1 --output
 run "ours gzip 6 x$threads" "$bench" --algorithm=gzip --level=6 --threads="$threads" --output
 run "ours gzip 6 x$threads +sha256" "$bench" --algorithm=gzip --level=6 --threads="$threads" --sha256 --output
 run "zstd -3 -T$threads" zstd -3 -T"$threads" -c

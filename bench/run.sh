@@ -28,13 +28,13 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh --runtime-only
-for p in time bc pigz zstd gzip; do
+for p in time bc pigz zstd gzip mydumper age; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
 done
 builddir=${BUILDDIR:-build-bench}
 [ -d "$builddir" ] || meson setup "$builddir" --buildtype=release >/dev/null
-ninja -C "$builddir" >/dev/null
+ninja -C "$builddir" src/mysql-backup >/dev/null  # the binary only, not every test
 bin=$root/$builddir/src/mysql-backup
 
 work=$(mktemp -d /tmp/mysql-backup-bench.XXXXXX)
@@ -99,6 +99,64 @@ chmod 0640 "$work"/*.conf
 # mysqldump with the same options mysql-backup uses by default, as root over the socket.
 dump="mariadb-dump --no-defaults --socket=$SOCKET --user=root --single-transaction --routines --events --triggers --add-drop-table --extended-insert bench"
 
+# The gzip engines side by side, and the cost of age encryption (issues 14 and 17). The default
+# rows above use gzip_engine = auto (libdeflate).
+add_engine_and_encryption_rows() {
+  sed 's/^compression_level = 6/compression_level = 6\ngzip_engine = zlib/' "$work/gzip.conf" > "$work/zlib.conf"
+  age-keygen -o "$work/age-key.txt" 2>/dev/null
+  local recipient
+  recipient=$(age-keygen -y "$work/age-key.txt")
+  for c in gzip zstd; do
+    { cat "$work/$c.conf"; printf '[encryption]\nrecipients = %s\n' "$recipient"; } > "$work/$c-age.conf"
+  done
+  chmod 0640 "$work"/*.conf
+  add "mysql-backup gzip -6 zlib" "rm -rf $work/out/* && $bin -c $work/zlib.conf --backup-type daily >/dev/null" "$work/out"
+  add "mysql-backup gzip -6 +age" "rm -rf $work/out/* && $bin -c $work/gzip-age.conf --backup-type daily >/dev/null" "$work/out"
+  add "mysql-backup zstd -3 +age" "rm -rf $work/out/* && $bin -c $work/zstd-age.conf --backup-type daily >/dev/null" "$work/out"
+}
+
+# Restores to compare ours with: the plain dump through the client, and myloader from
+# mydumper's folder (left by the "mydumper -c" row). Prints rows and appends to $json.
+restore_reference_rows() {
+  local r wall cpu rss
+  sh -c "$dump > $work/plain.sql"
+  sql -e "CREATE DATABASE restored_plain"
+  r=$(measure "mariadb --no-defaults --socket=$SOCKET --user=root restored_plain < $work/plain.sql")
+  read -r wall cpu rss <<< "$r"
+  restore_wall[plain]=$wall
+  printf '%-26s %9.2f %9.2f %7d MiB\n' "restore (mysql < dump)" "$wall" "$cpu" $((rss / 1024))
+  json+=",{\"pipeline\": \"mysql < dump\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss}"
+  rm -f "$work/plain.sql"
+  if [ -d "$work/myd" ]; then
+    sql -e "CREATE DATABASE IF NOT EXISTS restored_myloader"
+    r=$(measure "myloader --socket $SOCKET --user root -d $work/myd -B restored_myloader -o")
+    read -r wall cpu rss <<< "$r"
+    restore_wall[myloader]=$wall
+    printf '%-26s %9.2f %9.2f %7d MiB\n' "restore (myloader)" "$wall" "$cpu" $((rss / 1024))
+    json+=",{\"pipeline\": \"myloader\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss}"
+  fi
+}
+
+# The ratios the goals of issue 17 are stated in (wall time, lower is better).
+print_ratios() {
+  ratio() {  # name, numerator, denominator
+    [ -n "${2:-}" ] && [ -n "${3:-}" ] || return 0
+    printf '%-44s %6.2fx\n' "$1" "$(awk "BEGIN { print $2 / $3 }")"
+  }
+  echo
+  ratio "gzip: ours / mysqldump | pigz -6" "${wall_of[mysql-backup gzip -6]:-}" "${wall_of[mysqldump | pigz -6]:-}"
+  ratio "gzip: ours / mysqldump | gzip -6" "${wall_of[mysql-backup gzip -6]:-}" "${wall_of[mysqldump | gzip -6]:-}"
+  ratio "gzip: libdeflate / zlib engine" "${wall_of[mysql-backup gzip -6]:-}" "${wall_of[mysql-backup gzip -6 zlib]:-}"
+  ratio "zstd: ours / mysqldump | zstd -3 -T0" "${wall_of[mysql-backup zstd -3]:-}" "${wall_of[mysqldump | zstd -3 -T0]:-}"
+  ratio "age: gzip +age / gzip" "${wall_of[mysql-backup gzip -6 +age]:-}" "${wall_of[mysql-backup gzip -6]:-}"
+  ratio "age: zstd +age / zstd" "${wall_of[mysql-backup zstd -3 +age]:-}" "${wall_of[mysql-backup zstd -3]:-}"
+  ratio "restore gzip: ours / mysql < dump" "${restore_wall[gzip]:-}" "${restore_wall[plain]:-}"
+  ratio "restore zstd: ours / mysql < dump" "${restore_wall[zstd]:-}" "${restore_wall[plain]:-}"
+  ratio "restore: myloader / mysql < dump" "${restore_wall[myloader]:-}" "${restore_wall[plain]:-}"
+  ratio "restore gzip: ours / myloader" "${restore_wall[gzip]:-}" "${restore_wall[myloader]:-}"
+}
+declare -A wall_of restore_wall
+
 # Three parallel lists: name, command (run by sh -c), output to size ('' for none).
 names=() cmds=() outputs=()
 add() { names+=("$1"); cmds+=("$2"); outputs+=("$3"); }
@@ -111,6 +169,7 @@ if command -v mydumper >/dev/null; then
 fi
 add "mysql-backup gzip -6" "rm -rf $work/out/* && $bin -c $work/gzip.conf --backup-type daily >/dev/null" "$work/out"
 add "mysql-backup zstd -3" "rm -rf $work/out/* && $bin -c $work/zstd.conf --backup-type daily >/dev/null" "$work/out"
+add_engine_and_encryption_rows
 
 measure() {  # prints: wall cpu rss_kb
   if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" sh -c "$1" 2>"$work/stderr"; then
@@ -122,6 +181,7 @@ measure() {  # prints: wall cpu rss_kb
   echo "$wall $(awk "BEGIN { printf \"%.2f\", $user + $sys }") $rss"
 }
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: warming up (one bare dump)" >&2
 sh -c "$dump > /dev/null"
 printf '%-26s %9s %9s %10s %12s %8s\n' "pipeline" "wall s" "cpu s" "peak RSS" "output" "x bare"
@@ -138,6 +198,7 @@ for i in "${!names[@]}"; do
   size=0
   [ -n "$output" ] && size=$(du -sb "$output" | cut -f1)
   [ -z "$bare" ] && bare=$wall
+  wall_of[$name]=$wall
   ratio=$(awk "BEGIN { printf \"%.2f\", $wall / $bare }")
   printf '%-26s %9.2f %9.2f %7d MiB %8d MiB %7.2fx\n' "$name" "$wall" "$cpu" $((rss / 1024)) $((size / 1048576)) "$ratio"
   json+="$( [ "$json" = "[" ] || echo ,){\"pipeline\": \"$name\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss, \"output_bytes\": $size, \"ratio_to_bare\": $ratio}"
@@ -150,12 +211,15 @@ for comp in gzip zstd; do
   file=$(ls "$work"/out/daily/*.sql.gz "$work"/out/daily/*.sql.zst 2>/dev/null || true)
   r=$(measure "$bin -c $work/$comp.conf --restore $file --target-database restored_$comp >/dev/null")
   read -r wall cpu rss <<< "$r"
+  restore_wall[$comp]=$wall
   printf '%-26s %9.2f %9.2f %7d MiB\n' "restore ($comp)" "$wall" "$cpu" $((rss / 1024))
   json+=",{\"pipeline\": \"mysql-backup --restore ($comp)\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss}"
 done
+restore_reference_rows
+print_ratios
 json+="]"
 dump_bytes=$(sh -c "$dump | wc -c")
-machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+machine="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 printf '{"machine": "%s", "dump_bytes": %s, "results": %s}\n' "$machine" "$dump_bytes" "$json" > "$out_json"
 echo
 echo "dump size: $((dump_bytes / 1048576)) MiB; machine: $machine; JSON: $out_json"

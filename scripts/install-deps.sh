@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   g++ meson ninja-build pkg-config libsystemd-dev systemd libcurl4-openssl-dev libssl-dev
-  zlib1g-dev libzstd-dev libgtest-dev scdoc
+  zlib1g-dev libdeflate-dev libzstd-dev libgtest-dev scdoc
   # runtime and tests: a real MariaDB, a real SMTP server, real systemd in a container
   mariadb-server mariadb-client python3 python3-aiosmtpd openssl ca-certificates gzip pigz zstd
   debootstrap systemd-container iproute2 util-linux groff man-db
@@ -21,7 +21,7 @@ packages=(
 )
 if [ "${1:-}" = "--runtime-only" ]; then
   packages=(g++ meson ninja-build pkg-config libsystemd-dev systemd libcurl4-openssl-dev
-    libssl-dev zlib1g-dev libzstd-dev mariadb-server mariadb-client gzip)
+    libssl-dev zlib1g-dev libdeflate-dev libzstd-dev mariadb-server mariadb-client gzip)
 fi
 
 # The CCTV age test vectors (npm package cctv-age), cached where tests/age_cctv_test.cc looks.

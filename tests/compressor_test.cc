@@ -1,5 +1,6 @@
-// Compressors and decompressors: byte-identical round trips through our decompressors and the
-// system's gzip/zstd, for awkward sizes, thread counts and chunkings; errors that must come back
+// Compressors and decompressors: byte-identical round trips through our decompressors, the
+// system's gzip/zstd and Python's gzip module, for every gzip engine, awkward sizes, thread
+// counts and chunkings; errors that must come back
 // as Status (failing sink, bad level, truncated, corrupt, trailing garbage) with every worker
 // thread joined.
 #include "codec/compressor.h"
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/gzip_engine.h"
 #include "support/dump_like_text.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
@@ -64,6 +66,19 @@ int ThreadCount() {
   if (dir == nullptr) return -1;
   while (dirent* entry = readdir(dir)) n += entry->d_name[0] != '.';
   closedir(dir);
+  return n;
+}
+
+// The thread count once joined threads are gone: pthread_join returns when the thread has
+// cleared its tid, a moment before the kernel drops its /proc/self/task entry, so on a busy
+// machine the count may lag for a while. Polls for up to 10 s; a thread really left running
+// stays counted.
+int SettledThreadCount(int expected) {
+  int n = ThreadCount();
+  for (int i = 0; i < 1000 && n != expected; ++i) {
+    usleep(10000);
+    n = ThreadCount();
+  }
   return n;
 }
 
@@ -153,10 +168,26 @@ class SystemToolsEnvironment : public ::testing::Environment {
 const ::testing::Environment* const kSystemTools =
     ::testing::AddGlobalTestEnvironment(new SystemToolsEnvironment);
 
-std::vector<std::string> SystemDecompressor(Compression algorithm) {
-  if (algorithm == Compression::kGzip) return {"gzip", "-dc"};
-  return {"zstd", "-dcq"};
+// Every other reader of the file: the system's tools and, for gzip, Python's gzip module (which
+// reads member after member as gzip does).
+std::vector<std::vector<std::string>> SystemDecompressors(Compression algorithm) {
+  if (algorithm == Compression::kGzip) {
+    return {{"gzip", "-dc"},
+            {"python3", "-c",
+             "import gzip, sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))"}};
+  }
+  return {{"zstd", "-dcq"}};
 }
+
+// A compressor as the config names it: the algorithm and, for gzip, the engine.
+struct Codec {
+  Compression algorithm;
+  GzipEngine engine;
+  const char* name;
+};
+constexpr Codec kGzipZlib{Compression::kGzip, GzipEngine::kZlib, "gzip_zlib"};
+constexpr Codec kGzipLibdeflate{Compression::kGzip, GzipEngine::kLibdeflate, "gzip_libdeflate"};
+constexpr Codec kZstd{Compression::kZstd, GzipEngine::kAuto, "zstd"};
 
 // True when `gz` is exactly one gzip member holding `size` bytes: inflate (gzip only, no
 // multi-member loop) ends the stream exactly at the last byte.
@@ -194,35 +225,33 @@ const std::string& RandomBinary() {
   return data;
 }
 
-std::string DefaultLevelName(Compression algorithm) {
-  return algorithm == Compression::kGzip ? "gzip" : "zstd";
-}
-
 int DefaultLevel(Compression algorithm) { return algorithm == Compression::kGzip ? 6 : 3; }
 
+CompressionSettings SettingsFor(const Codec& codec, int threads) {
+  return {.algorithm = codec.algorithm,
+          .level = DefaultLevel(codec.algorithm),
+          .threads = threads,
+          .gzip_engine = codec.engine};
+}
+
 // DumpText() compressed at the default level (6 for gzip), memoized: the round trip and the
-// size comparison share it.
-const Result<std::string>& CompressedDumpText(Compression algorithm, int threads) {
-  static std::map<std::pair<Compression, int>, Result<std::string>> cache;
-  auto key = std::make_pair(algorithm, threads);
+// size comparisons share it.
+const Result<std::string>& CompressedDumpText(const Codec& codec, int threads) {
+  static std::map<std::pair<std::string, int>, Result<std::string>> cache;
+  auto key = std::make_pair(std::string(codec.name), threads);
   auto it = cache.find(key);
   if (it == cache.end()) {
-    it = cache
-             .emplace(key, Compress({.algorithm = algorithm,
-                                     .level = DefaultLevel(algorithm),
-                                     .threads = threads},
-                                    DumpText()))
-             .first;
+    it = cache.emplace(key, Compress(SettingsFor(codec, threads), DumpText())).first;
   }
   return it->second;
 }
 
-// (algorithm, threads)
-class RoundTripTest : public ::testing::TestWithParam<std::tuple<Compression, int>> {
+// (codec, threads)
+class RoundTripTest : public ::testing::TestWithParam<std::tuple<Codec, int>> {
  protected:
   CompressionSettings Settings() const {
-    auto [algorithm, threads] = GetParam();
-    return {.algorithm = algorithm, .level = DefaultLevel(algorithm), .threads = threads};
+    auto [codec, threads] = GetParam();
+    return SettingsFor(codec, threads);
   }
 
   void ExpectRoundTrip(const std::string& input, size_t chunk) {
@@ -234,8 +263,9 @@ class RoundTripTest : public ::testing::TestWithParam<std::tuple<Compression, in
     Result<std::string> ours = Decompress(settings.algorithm, *compressed, chunk);
     ASSERT_TRUE(ours.ok()) << ours.status().ToString();
     EXPECT_TRUE(*ours == input) << "our decompressor differs";
-    EXPECT_TRUE(RunFilter(SystemDecompressor(settings.algorithm), *compressed) == input)
-        << "system decompressor differs";
+    for (const auto& argv : SystemDecompressors(settings.algorithm)) {
+      EXPECT_TRUE(RunFilter(argv, *compressed) == input) << argv[0] << " differs";
+    }
   }
 };
 
@@ -266,24 +296,53 @@ TEST_P(RoundTripTest, DumpTextInOddChunks) {
 }
 
 TEST_P(RoundTripTest, FiftyMegabytesOfDumpText) {
-  auto [algorithm, threads] = GetParam();
-  const Result<std::string>& compressed = CompressedDumpText(algorithm, threads);
+  auto [codec, threads] = GetParam();
+  const Result<std::string>& compressed = CompressedDumpText(codec, threads);
   ASSERT_TRUE(compressed.ok()) << compressed.status().ToString();
-  Result<std::string> ours = Decompress(algorithm, *compressed);
+  Result<std::string> ours = Decompress(codec.algorithm, *compressed);
   ASSERT_TRUE(ours.ok()) << ours.status().ToString();
   EXPECT_TRUE(*ours == DumpText()) << "our decompressor differs";
-  EXPECT_TRUE(RunFilter(SystemDecompressor(algorithm), *compressed) == DumpText())
-      << "system decompressor differs";
+  for (const auto& argv : SystemDecompressors(codec.algorithm)) {
+    EXPECT_TRUE(RunFilter(argv, *compressed) == DumpText()) << argv[0] << " differs";
+  }
+  if (codec.algorithm == Compression::kGzip) {
+    // gzip -t checks every member's CRC and length; it prints nothing and exits 0.
+    EXPECT_EQ(RunFilter({"gzip", "-t"}, *compressed), "");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCodecs, RoundTripTest,
-                         ::testing::Combine(::testing::Values(Compression::kGzip,
-                                                              Compression::kZstd),
+                         ::testing::Combine(::testing::Values(kGzipZlib, kGzipLibdeflate, kZstd),
                                             ::testing::Values(1, 2, 8)),
-                         [](const ::testing::TestParamInfo<std::tuple<Compression, int>>& info) {
-                           return DefaultLevelName(std::get<0>(info.param)) + "_" +
+                         [](const ::testing::TestParamInfo<std::tuple<Codec, int>>& info) {
+                           return std::string(std::get<0>(info.param).name) + "_" +
                                   std::to_string(std::get<1>(info.param)) + "threads";
                          });
+
+TEST(GzipEngineTest, AutoIsLibdeflate) {
+  EXPECT_EQ(ResolveGzipEngine(GzipEngine::kAuto), GzipEngine::kLibdeflate);
+  EXPECT_EQ(ResolveGzipEngine(GzipEngine::kZlib), GzipEngine::kZlib);
+  EXPECT_STREQ(GzipEngineName(GzipEngine::kLibdeflate), "libdeflate");
+}
+
+TEST(GzipEngineTest, OnlyLibdeflateChecksItsOwnOutput) {
+  StringSink sink;
+  for (int threads : {1, 2}) {
+    EXPECT_TRUE(MakeCompressor(SettingsFor(kGzipLibdeflate, threads), &sink)->ChecksItsOutput());
+    EXPECT_FALSE(MakeCompressor(SettingsFor(kGzipZlib, threads), &sink)->ChecksItsOutput());
+    EXPECT_FALSE(MakeCompressor(SettingsFor(kZstd, threads), &sink)->ChecksItsOutput());
+  }
+}
+
+TEST(GzipEngineTest, LevelSixIsNoLargerThanGzipSix) {
+  std::string reference = RunFilter({"gzip", "-6", "-c"}, DumpText());
+  ASSERT_FALSE(reference.empty() || reference[0] == '<') << reference;
+  for (int threads : {1, 2, 8}) {
+    const Result<std::string>& ours = CompressedDumpText(kGzipLibdeflate, threads);
+    ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+    EXPECT_LE(ours->size(), reference.size()) << threads << " threads";
+  }
+}
 
 TEST(ParallelGzipTest, SmallBlocksCrossManyBoundaries) {
   // Blocks smaller than the 32 KiB window, and a ring that wraps many times.
@@ -295,20 +354,24 @@ TEST(ParallelGzipTest, SmallBlocksCrossManyBoundaries) {
     SCOPED_TRACE("block size " + std::to_string(c.block_size));
     std::string input = DumpText().substr(0, c.input_size);
     for (int threads : {2, 8}) {
-      CompressionSettings settings{.threads = threads, .block_size = c.block_size};
-      Result<std::string> compressed = Compress(settings, input, 7);
-      ASSERT_TRUE(compressed.ok()) << compressed.status().ToString();
-      Result<std::string> ours = Decompress(Compression::kGzip, *compressed);
-      ASSERT_TRUE(ours.ok()) << ours.status().ToString();
-      EXPECT_TRUE(*ours == input);
-      EXPECT_TRUE(RunFilter({"gzip", "-dc"}, *compressed) == input);
+      for (GzipEngine engine : {GzipEngine::kZlib, GzipEngine::kLibdeflate}) {
+        SCOPED_TRACE(GzipEngineName(engine));
+        CompressionSettings settings{
+            .threads = threads, .gzip_engine = engine, .block_size = c.block_size};
+        Result<std::string> compressed = Compress(settings, input, 7);
+        ASSERT_TRUE(compressed.ok()) << compressed.status().ToString();
+        Result<std::string> ours = Decompress(Compression::kGzip, *compressed);
+        ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+        EXPECT_TRUE(*ours == input);
+        EXPECT_TRUE(RunFilter({"gzip", "-dc"}, *compressed) == input);
+      }
     }
   }
 }
 
 TEST(ParallelGzipTest, WritesOneGzipMemberWithinFivePercentOfZlib) {
-  const Result<std::string>& single = CompressedDumpText(Compression::kGzip, 1);
-  const Result<std::string>& parallel = CompressedDumpText(Compression::kGzip, 2);
+  const Result<std::string>& single = CompressedDumpText(kGzipZlib, 1);
+  const Result<std::string>& parallel = CompressedDumpText(kGzipZlib, 2);
   ASSERT_TRUE(single.ok() && parallel.ok());
   EXPECT_LE(static_cast<double>(parallel->size()), 1.05 * static_cast<double>(single->size()))
       << "zlib " << single->size() << " bytes, parallel " << parallel->size();
@@ -316,23 +379,24 @@ TEST(ParallelGzipTest, WritesOneGzipMemberWithinFivePercentOfZlib) {
 }
 
 TEST(ParallelGzipTest, SinkSeesLargeWritesOnly) {
-  StringSink sink;
-  auto compressor = MakeCompressor({.threads = 2}, &sink);
-  ASSERT_TRUE(Feed(compressor.get(), DumpText().substr(0, 8 << 20), 1).ok());
-  // Header, one write per 128 KiB block, trailer: not one per caller Write().
-  EXPECT_LE(sink.writes_, 2 + (8 << 20) / kDefaultGzipBlockSize);
+  for (GzipEngine engine : {GzipEngine::kZlib, GzipEngine::kLibdeflate}) {
+    StringSink sink;
+    auto compressor = MakeCompressor({.threads = 2, .gzip_engine = engine}, &sink);
+    ASSERT_TRUE(Feed(compressor.get(), DumpText().substr(0, 8 << 20), 1).ok());
+    // Header, one write per 128 KiB block, trailer: not one per caller Write().
+    EXPECT_LE(sink.writes_, 2 + (8 << 20) / kDefaultGzipBlockSize);
+  }
 }
 
-// (algorithm, threads, bytes the sink takes before failing)
-class FailingSinkTest : public ::testing::TestWithParam<std::tuple<Compression, int, size_t>> {};
+// (codec, threads, bytes the sink takes before failing)
+class FailingSinkTest : public ::testing::TestWithParam<std::tuple<Codec, int, size_t>> {};
 
 TEST_P(FailingSinkTest, ReturnsSinkErrorAndJoinsWorkers) {
-  auto [algorithm, threads, limit] = GetParam();
+  auto [codec, threads, limit] = GetParam();
   int threads_before = ThreadCount();
   {
     FailingSink sink(limit);
-    std::unique_ptr<Compressor> compressor = MakeCompressor(
-        {.algorithm = algorithm, .level = DefaultLevel(algorithm), .threads = threads}, &sink);
+    std::unique_ptr<Compressor> compressor = MakeCompressor(SettingsFor(codec, threads), &sink);
     Status s = Feed(compressor.get(), DumpText().substr(0, 20 << 20), 64 << 10);
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.kind(), ErrorKind::kStorage);
@@ -344,39 +408,38 @@ TEST_P(FailingSinkTest, ReturnsSinkErrorAndJoinsWorkers) {
     EXPECT_EQ(compressor->Finish().message(), s.message());
     EXPECT_EQ(sink.calls_, calls);
   }
-  EXPECT_EQ(ThreadCount(), threads_before);
+  EXPECT_EQ(SettledThreadCount(threads_before), threads_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     AllCodecs, FailingSinkTest,
-    ::testing::Combine(::testing::Values(Compression::kGzip, Compression::kZstd),
+    ::testing::Combine(::testing::Values(kGzipZlib, kGzipLibdeflate, kZstd),
                        ::testing::Values(1, 2, 8),
                        ::testing::Values(size_t{0}, size_t{1000}, size_t{3} << 20)));
 
 TEST(CompressorTest, AbandonedMidStreamJoinsWorkers) {
   int threads_before = ThreadCount();
-  for (Compression algorithm : {Compression::kGzip, Compression::kZstd}) {
+  for (const Codec& codec : {kGzipZlib, kGzipLibdeflate, kZstd}) {
     StringSink sink;
-    auto compressor = MakeCompressor({.algorithm = algorithm, .level = 3, .threads = 8}, &sink);
+    auto compressor = MakeCompressor(SettingsFor(codec, 8), &sink);
     ASSERT_TRUE(compressor->Write(Bytes(DumpText().substr(0, 5 << 20))).ok());
     compressor.reset();  // no Finish()
   }
-  EXPECT_EQ(ThreadCount(), threads_before);
+  EXPECT_EQ(SettledThreadCount(threads_before), threads_before);
 }
 
 TEST(CompressorTest, BadLevelIsAnErrorNotACrash) {
   static const struct {
-    Compression algorithm;
+    Codec codec;
     int level;
     int threads;
-  } kCases[] = {{Compression::kGzip, 42, 1},
-                {Compression::kGzip, 42, 2},
-                {Compression::kZstd, 99, 1},
-                {Compression::kZstd, 0, 2}};
+  } kCases[] = {{kGzipZlib, 42, 1},       {kGzipZlib, 42, 2}, {kGzipLibdeflate, 42, 1},
+                {kGzipLibdeflate, 42, 2}, {kZstd, 99, 1},     {kZstd, 0, 2}};
   for (const auto& c : kCases) {
     StringSink sink;
-    auto compressor =
-        MakeCompressor({.algorithm = c.algorithm, .level = c.level, .threads = c.threads}, &sink);
+    CompressionSettings settings = SettingsFor(c.codec, c.threads);
+    settings.level = c.level;
+    auto compressor = MakeCompressor(settings, &sink);
     Status s = Feed(compressor.get(), DumpText().substr(0, 1 << 20), 1 << 16);
     EXPECT_FALSE(s.ok()) << "level " << c.level;
     if (!s.ok()) {
@@ -385,15 +448,14 @@ TEST(CompressorTest, BadLevelIsAnErrorNotACrash) {
   }
 }
 
-// (algorithm, threads used to write the input)
-class DecompressorErrorTest : public ::testing::TestWithParam<std::tuple<Compression, int>> {
+// (codec, threads used to write the input)
+class DecompressorErrorTest : public ::testing::TestWithParam<std::tuple<Codec, int>> {
  protected:
   void SetUp() override {
-    auto [algorithm, threads] = GetParam();
-    algorithm_ = algorithm;
+    auto [codec, threads] = GetParam();
+    algorithm_ = codec.algorithm;
     input_ = DumpText().substr(0, 2 << 20);
-    Result<std::string> compressed = Compress(
-        {.algorithm = algorithm, .level = DefaultLevel(algorithm), .threads = threads}, input_);
+    Result<std::string> compressed = Compress(SettingsFor(codec, threads), input_);
     ASSERT_TRUE(compressed.ok());
     compressed_ = *compressed;
   }
@@ -447,11 +509,10 @@ TEST_P(DecompressorErrorTest, ConcatenatedStreamsAreAllRead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCodecs, DecompressorErrorTest,
-                         ::testing::Combine(::testing::Values(Compression::kGzip,
-                                                              Compression::kZstd),
+                         ::testing::Combine(::testing::Values(kGzipZlib, kGzipLibdeflate, kZstd),
                                             ::testing::Values(1, 2)),
-                         [](const ::testing::TestParamInfo<std::tuple<Compression, int>>& info) {
-                           return DefaultLevelName(std::get<0>(info.param)) + "_" +
+                         [](const ::testing::TestParamInfo<std::tuple<Codec, int>>& info) {
+                           return std::string(std::get<0>(info.param).name) + "_" +
                                   std::to_string(std::get<1>(info.param)) + "threads";
                          });
 

@@ -152,6 +152,7 @@ TEST_F(ConfigTest, LoadsTheOldToolsConfigUnchanged) {
   EXPECT_EQ(c.backup.monthly_retention, 12);
   EXPECT_EQ(c.backup.compression, Compression::kGzip);
   EXPECT_EQ(c.backup.compression_level, 6);
+  EXPECT_EQ(c.backup.gzip_engine, GzipEngine::kAuto);
   EXPECT_TRUE(c.notification.enabled);
   EXPECT_EQ(c.notification.smtp_server, "smtp.example.com");
   EXPECT_EQ(c.notification.smtp_port, 587);
@@ -249,6 +250,23 @@ TEST_F(ConfigTest, ZstdDefaultsToLevelThree) {
   EXPECT_EQ(r->backup.compression_level, 3);
 }
 
+TEST_F(ConfigTest, ReadsEveryGzipEngine) {
+  static const struct {
+    const char* value;
+    GzipEngine expected;
+  } kCases[] = {
+      {"auto", GzipEngine::kAuto},
+      {"zlib", GzipEngine::kZlib},
+      {"libdeflate", GzipEngine::kLibdeflate},
+      {"", GzipEngine::kAuto},  // empty: the default
+  };
+  for (const auto& c : kCases) {
+    auto r = Load(std::string(kMinimal) + "[backup]\ngzip_engine = " + c.value + "\n");
+    ASSERT_TRUE(r.ok()) << c.value << ": " << r.status().ToString();
+    EXPECT_EQ(r->backup.gzip_engine, c.expected) << c.value;
+  }
+}
+
 TEST_F(ConfigTest, KeysAreCaseInsensitive) {
   auto r = Load("[database]\nUSER = backup\nDataBase = shop\nPort: 3310\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -301,6 +319,10 @@ TEST_F(ConfigTest, RejectsBadFilesNamingFileSectionAndKey) {
       {std::string(kMinimal) + "[backup]\ncompression = lz4\n",
        {"[backup] compression", "'lz4'", "gzip", "zstd"}},
       {std::string(kMinimal) + "[backup]\ncompression = GZIP\n", {"[backup] compression"}},
+      {std::string(kMinimal) + "[backup]\ngzip_engine = isal\n",
+       {"mysql_backup.conf", "[backup] gzip_engine (line 5)", "'isal'", "auto", "zlib",
+        "libdeflate"}},
+      {std::string(kMinimal) + "[backup]\ngzip_engine = LibDeflate\n", {"[backup] gzip_engine"}},
       {std::string(kMinimal) + "[backup]\ncompression_level = 10\n",
        {"[backup] compression_level", "'10'", "1 to 9"}},
       {std::string(kMinimal) + "[backup]\ncompression = zstd\ncompression_level = 20\n",

@@ -34,20 +34,29 @@ class Compressor {
   virtual Status Write(std::span<const uint8_t> data) = 0;
   // Flushes everything and ends the stream; no Write() after.
   virtual Status Finish() = 0;
+  // True when every byte this compressor hands its sink was first proven to decompress to
+  // exactly the input it came from (the libdeflate engine inflates each block it wrote and
+  // compares it with the block). A caller may then skip its own check of the stream.
+  virtual bool ChecksItsOutput() const { return false; }
 };
 
 struct CompressionSettings {
   Compression algorithm = Compression::kGzip;
   int level = 6;    // gzip 0-9, zstd 1-19; the config validates it, a bad one fails Write()
   int threads = 1;  // 1: compress on the caller's thread; <= 0: one worker per CPU
+  GzipEngine gzip_engine = GzipEngine::kAuto;  // gzip only
   // The unit of parallel work, in input bytes: a parallel gzip block, or a zstd job when
   // threads > 1. 0 picks the default below. Tests use small blocks to cross many boundaries.
   size_t block_size = 0;
 };
 
-// 128 KiB, as pigz: on dump-like text 1 MiB blocks came out only 0.05% smaller (both within
-// 0.06% of single-threaded zlib), and memory grows with the block size times 2 * threads + 2.
+// zlib: 128 KiB, as pigz: on dump-like text 1 MiB blocks came out only 0.05% smaller (both
+// within 0.06% of single-threaded zlib), and memory grows with the block size times
+// 2 * threads + 2.
 inline constexpr size_t kDefaultGzipBlockSize = 128 * 1024;
+// libdeflate: each block is a gzip member of its own, with no dictionary from the block before,
+// so blocks are larger; see codec/gzip_engine.h for the measurements.
+inline constexpr size_t kDefaultLibdeflateBlockSize = 256 * 1024;
 // libzstd's own default at level 3 is 8 MiB jobs, which put `zstd -T2` at ~57 MiB RSS; 1 MiB
 // jobs keep it near 15 MiB for the same size of output.
 inline constexpr size_t kDefaultZstdJobSize = 1024 * 1024;

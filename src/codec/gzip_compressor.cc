@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "codec/gzip_engine.h"
 #include "codec/zlib_stream.h"
 
 namespace mysql_backup {
@@ -78,7 +79,11 @@ class GzipCompressor final : public Compressor {
 
 std::unique_ptr<Compressor> MakeGzipCompressor(const CompressionSettings& settings,
                                                ByteSink* sink) {
-  if (settings.threads > 1) return MakeParallelGzipCompressor(settings, sink);
+  // libdeflate has no streaming interface: even one thread goes through the block ring (the
+  // caller fills the next block while one worker compresses).
+  if (settings.threads > 1 || ResolveGzipEngine(settings.gzip_engine) != GzipEngine::kZlib) {
+    return MakeParallelGzipCompressor(settings, sink);
+  }
   return std::make_unique<GzipCompressor>(settings.level, sink);
 }
 

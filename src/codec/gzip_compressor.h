@@ -1,5 +1,6 @@
-// The gzip codecs behind MakeCompressor/MakeDecompressor. One thread: zlib's own gzip wrapper.
-// Several: pigz's scheme (parallel_gzip_compressor.cc), one gzip member whatever the thread count.
+// The gzip codecs behind MakeCompressor/MakeDecompressor. zlib on one thread: zlib's own gzip
+// wrapper. zlib on several: pigz's scheme (parallel_gzip_compressor.cc), one gzip member whatever
+// the thread count. libdeflate: the same block ring, a gzip member per block (gzip_engine.h).
 #ifndef MYSQL_BACKUP_CODEC_GZIP_COMPRESSOR_H_
 #define MYSQL_BACKUP_CODEC_GZIP_COMPRESSOR_H_
 

@@ -188,7 +188,7 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"backup",
        {"backup_dir", "mysqldump_options", "daily_retention", "weekly_retention",
         "monthly_retention", "compression", "compression_level", "threads", "lock_timeout", "dump_timeout",
-        "parallel_dumps"}},
+        "parallel_dumps", "gzip_engine"}},
       {"notification",
        {"enabled", "smtp_server", "smtp_port", "use_tls", "use_ssl", "username", "password",
         "sender", "recipients", "attach_logs", "notify_on", "ca_file"}},
@@ -341,6 +341,19 @@ Status ReadBackup(const ConfigReader& r, BackupConfig* b) {
     } else {
       return r.Error(sec, "compression",
                      "expected 'gzip' or 'zstd', got '" + ExcerptForMessage(e->value) + "'");
+    }
+  }
+  if (const IniEntry* e = r.Get(sec, "gzip_engine"); e != nullptr && !e->value.empty()) {
+    if (e->value == "auto") {
+      b->gzip_engine = GzipEngine::kAuto;
+    } else if (e->value == "zlib") {
+      b->gzip_engine = GzipEngine::kZlib;
+    } else if (e->value == "libdeflate") {
+      b->gzip_engine = GzipEngine::kLibdeflate;
+    } else {
+      return r.Error(sec, "gzip_engine",
+                     "expected 'auto', 'zlib' or 'libdeflate', got '" +
+                         ExcerptForMessage(e->value) + "'");
     }
   }
   bool zstd = b->compression == Compression::kZstd;

@@ -27,6 +27,10 @@ struct ConnectionConfig {
 
 enum class Compression { kGzip, kZstd };
 
+// Which deflate implementation writes gzip output. All write files every gzip reader takes;
+// kAuto is the fastest one built in (libdeflate). codec/gzip_engine.h has the trade-offs.
+enum class GzipEngine { kAuto, kZlib, kLibdeflate };
+
 struct GeneralConfig {
   std::string log_dir;  // empty: no daily log file
   std::string environment = "production";
@@ -41,6 +45,7 @@ struct BackupConfig {
   int monthly_retention = 12;
   Compression compression = Compression::kGzip;
   int compression_level = 6;  // 3 for zstd when not set
+  GzipEngine gzip_engine = GzipEngine::kAuto;
   int threads = 0;            // 0 = number of CPUs
   int lock_timeout_sec = 3600;
   int dump_timeout_sec = 0;  // 0: no limit

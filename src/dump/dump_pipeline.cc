@@ -10,6 +10,7 @@
 
 #include "codec/age_encryptor.h"
 #include "dump/dump_trailer.h"
+#include "dump/stream_check.h"
 #include "mysql/accounts_filter.h"
 #include "mysql/mysql_client.h"
 #include "codec/sha256.h"
@@ -73,14 +74,20 @@ class StderrCollector {
   std::thread thread_;
 };
 
-// Lets a ByteSink filter feed the compressor.
+// Lets a ByteSink filter feed the compressor, counting what it is given (the bytes the
+// compressed stream must decompress to).
 class CompressorSink : public ByteSink {
  public:
   explicit CompressorSink(Compressor* compressor) : compressor_(compressor) {}
-  Status Write(std::span<const uint8_t> data) override { return compressor_->Write(data); }
+  Status Write(std::span<const uint8_t> data) override {
+    bytes_ += data.size();
+    return compressor_->Write(data);
+  }
+  uint64_t bytes() const { return bytes_; }
 
  private:
   Compressor* compressor_;
+  uint64_t bytes_ = 0;
 };
 
 Result<std::pair<UniqueFd, UniqueFd>> MakePipe() {
@@ -149,7 +156,16 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
     plain_hash.emplace(encryptor.get());
     compressed_sink = &*plain_hash;
   }
-  std::unique_ptr<Compressor> compressor = MakeCompressor(request.compression, compressed_sink);
+  // compressor -> stream check -> ...: the check decompresses a copy on its own thread, unless
+  // the compressor proves each block itself.
+  StreamCheckTee stream_check(compressed_sink);
+  std::unique_ptr<Compressor> compressor = MakeCompressor(request.compression, &stream_check);
+  if (!compressor->ChecksItsOutput()) {
+    if (Status started = stream_check.Start(request.compression.algorithm); !started.ok()) {
+      child->Terminate();
+      return started;
+    }
+  }
   CompressorSink compressor_sink(compressor.get());
   std::optional<InternalAccountFilter> account_filter;
   if (request.drop_internal_accounts) account_filter.emplace(&compressor_sink);
@@ -205,6 +221,19 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   if (s.ok()) s = compressor->Finish();
   if (s.ok() && encryptor) s = encryptor->Finish();
   if (!s.ok()) return s;
+  if (stream_check.started()) {
+    auto inflated = stream_check.Finish();
+    if (!inflated.ok() || *inflated != compressor_sink.bytes()) {
+      child->Terminate();
+      std::string why = inflated.ok() ? "it decompresses to " + std::to_string(*inflated) +
+                                            " bytes, not the " +
+                                            std::to_string(compressor_sink.bytes()) + " compressed"
+                                      : inflated.status().message();
+      return Status(ErrorKind::kIntegrity,
+                    "The compressed stream written does not decompress to the dump (" + why +
+                        "); the backup was discarded");
+    }
+  }
 
   auto exit = child->Wait();
   std::string err_text = Trimmed(stderr_collector.Take());
