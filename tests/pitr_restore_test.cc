@@ -306,6 +306,9 @@ TEST(PitrRunsTest, ARunWhoseDatabasesWereDumpedAtDifferentPositionsIsPassedOver)
                             "\nuser = root\npassword =\n");
   ASSERT_EQ(RunMysqlBackup({"-c", config, "--backup-type", "daily"}).exit_code, 0);
   source.Sql("INSERT INTO crm.c VALUES (1);" + InsertRows(6, 6));
+  // Runs are named by the second they start: the weekly run must not share the daily's stamp,
+  // or "the newest run" would be a tie.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   ASSERT_EQ(RunMysqlBackup({"-c", config, "--backup-type", "weekly"}).exit_code, 0);
   source.Sql(InsertRows(7, 7) + "INSERT INTO crm.c VALUES (2);");
   ASSERT_EQ(RunMysqlBackup({"-c", config, "--archive-binlogs"}).exit_code, 0);

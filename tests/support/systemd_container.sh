@@ -24,7 +24,7 @@ readonly MACHINES_DIR=$CACHE_DIR/machines
 readonly BOOT_TIMEOUT=${BOOT_TIMEOUT:-180}
 # What the machine needs: systemd itself, a database server, and the run-time libraries of the
 # mysql-backup binary built on a bookworm host (it is installed from the host's build dir).
-readonly PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,mariadb-server,mariadb-client,libssl3,zlib1g,libzstd1,libcurl4,libinih1,libstdc++6,gzip,pigz,zstd,procps
+readonly PACKAGES=systemd,systemd-sysv,dbus,libpam-systemd,mariadb-server,mariadb-client,libssl3,zlib1g,libzstd1,libdeflate0,libcurl4,libinih1,libstdc++6,gzip,pigz,zstd,procps
 # Bump to force a rebuild of caches made by an older version of this script.
 readonly ROOTFS_FORMAT=1
 
