@@ -243,7 +243,8 @@ Status RunServerRestore(const RunContext& ctx) {
     settings.target = f->database;
     RestoreGuard guard(settings);
     request.guard = &guard;
-    Status s = StreamRestore(request);
+    Status s = SetUpRestoreThreads(ctx, &request);
+    if (s.ok()) s = StreamRestore(request);
     LogGuardFindings(ctx, guard, path);
     if (!s.ok()) {
       return s.AddContext("Restore of database '" + f->database + "' failed after " +

@@ -33,6 +33,11 @@ struct RestoreRequest {
   ByteSink* tap = nullptr;  // sees every byte the client gets
   std::function<void(uint64_t read, uint64_t total)> progress;
   const std::atomic<bool>* cancel = nullptr;
+  // More than 1: tables load on that many connections (restore/parallel_loader.h), spooling what
+  // waits under `spool_dir` (which must exist). 1: one client reads the whole stream.
+  int threads = 1;
+  std::string spool_dir;
+  size_t spool_threshold = 1 << 20;
 };
 
 // Errors: kIntegrity (the stream is corrupt, or the guard refused a statement: then the client is
