@@ -1,5 +1,6 @@
 // Streams a backup into the mysql/mariadb client: read -> (decrypt) -> decompress -> guard ->
-// (tap) -> client stdin. No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
+// (tap) -> client stdin, or with threads > 1 -> splitter -> parallel loader (which spools tables
+// that wait for a connection under spool_dir). The credentials travel on a pipe as for the dump.
 #ifndef MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 #define MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 
