@@ -162,11 +162,11 @@ void ParallelLoader::Work(size_t index) {
     // The unit ran its own session statements; the stream is read to its end, so the splitter
     // has set session_end (before it closed the spool).
     if (s.ok()) session_done = unit->session_end;
+    // A failure is recorded before the unit counts as done, so Finish() never sees all units
+    // done without it.
+    if (!s.ok()) Fail(s, static_cast<int>(index), client_failed);
     Done(unit);
-    if (!s.ok()) {
-      Fail(s, static_cast<int>(index), client_failed);
-      return;
-    }
+    if (!s.ok()) return;
   }
 }
 
