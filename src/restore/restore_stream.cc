@@ -229,47 +229,8 @@ Status StreamRestore(const RestoreRequest& request) {
   ClientSink sink(in_w.get(), request.tap, request.cancel);
   request.guard->set_downstream(&sink);
   std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, request.guard);
-  // The decryptor hands on only authenticated chunks; a forged or cut file fails (65) and the
-  // client is stopped before it commits what came before.
-  std::optional<AgeDecryptor> decryptor;
   DecompressorSink decompressor_sink(decompressor.get());
-  ByteSink* first_stage = &decompressor_sink;
-  if (request.encrypted) {
-    decryptor.emplace(*request.identities, &decompressor_sink, request.path);
-    first_stage = &*decryptor;
-  }
-  std::vector<uint8_t> buf(1 << 20);
-  uint64_t read_total = 0;
-  Status s;
-  if (request.source) {
-    SourceSink source_sink(request, first_stage);
-    s = request.source(&source_sink);
-    if (s.ok() && decryptor) s = decryptor->Finish();
-    if (s.ok()) s = decompressor->Finish();
-    if (s.ok()) s = request.guard->Finish();
-  }
-  while (!request.source) {
-    if (Cancelled(request.cancel)) {
-      s = Status(ErrorKind::kProcess, "Interrupted by a signal");
-      break;
-    }
-    ssize_t n = read(file.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      s = ErrnoError(ErrorKind::kStorage, "read", request.path);
-      break;
-    }
-    if (n == 0) {
-      if (decryptor) s = decryptor->Finish();
-      if (s.ok()) s = decompressor->Finish();
-      if (s.ok()) s = request.guard->Finish();
-      break;
-    }
-    read_total += static_cast<uint64_t>(n);
-    s = first_stage->Write({buf.data(), static_cast<size_t>(n)});
-    if (!s.ok()) break;
-    if (request.progress) request.progress(read_total, total);
-  }
+  Status s = Pump(request, file.get(), total, decompressor.get(), &decompressor_sink);
   // A client that stopped reading is waited for, as its stderr says why. One that is still
   // loading is stopped: after a corrupt chunk, a refused statement, or when we were told to stop,
   // letting it run would commit a part of the dump, or all of it, that nobody wants any more.
