@@ -265,10 +265,11 @@ TEST_F(ParallelRestoreTest, AFailingTableStopsTheOtherConnections) {
 }
 
 TEST_F(ParallelRestoreTest, AConnectionKilledOnTheServerStopsTheOthers) {
-  // The restore over an existing copy (--force) must drop `city` first; a session of the test
-  // holds a lock on it, so the connection that loads `city` waits until it is killed.
+  // The restore over an existing copy (--force) must drop `countrylanguage` first; a transaction
+  // of the test has read it, so the connection that loads it waits until it is killed. (A lock
+  // held with LOCK TABLES would block the restore's CREATE DATABASE IF NOT EXISTS already.)
   ASSERT_TRUE(target_->TrySql("CREATE DATABASE world_kill; "
-                              "CREATE TABLE world_kill.city (x INT)").ok());
+                              "CREATE TABLE world_kill.countrylanguage (x INT)").ok());
   std::vector<std::string> holder = target_->ClientCommand();
   std::string holder_cmd;
   for (const auto& a : holder) holder_cmd += ShellQuote(a) + " ";
@@ -276,8 +277,8 @@ TEST_F(ParallelRestoreTest, AConnectionKilledOnTheServerStopsTheOthers) {
   ASSERT_GE(locker, 0);
   if (locker == 0) {
     execl("/bin/sh", "sh", "-c",
-          (holder_cmd + "-e 'LOCK TABLES world_kill.city WRITE; SELECT SLEEP(600)' "
-                        ">/dev/null 2>&1")
+          (holder_cmd + "-e 'START TRANSACTION; SELECT * FROM world_kill.countrylanguage; "
+                        "SELECT SLEEP(600)' >/dev/null 2>&1")
               .c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
