@@ -108,11 +108,14 @@ TEST(DumpSplitterTest, PutsEachTableInOneUnitAndObjectsInThePostStream) {
   EXPECT_EQ(r.units[0].table, "a");
   EXPECT_EQ(r.units[1].table, "b");
   const std::string& a = r.units[0].text;
-  for (std::string_view part : {"DROP TABLE IF EXISTS `a`", "CREATE TABLE `a`", "LOCK TABLES `a`",
-                                "DISABLE KEYS", "INSERT INTO `a` VALUES (1),(2);",
-                                "ENABLE KEYS", "UNLOCK TABLES;", "SET sql_mode"}) {
+  for (std::string_view part : {"DROP TABLE IF EXISTS `a`", "CREATE TABLE `a`", "DISABLE KEYS",
+                                "INSERT INTO `a` VALUES (1),(2);", "ENABLE KEYS",
+                                "SET sql_mode"}) {
     EXPECT_NE(a.find(part), std::string::npos) << part << " missing from unit a:\n" << a;
   }
+  // LOCK TABLES would fix the tables the session may touch before a foreign-key relative
+  // exists; each INSERT locks what it needs instead.
+  EXPECT_EQ(a.find("LOCK TABLES"), std::string::npos) << a;
   EXPECT_EQ(a.find("TRIGGER"), std::string::npos) << a;
   const std::string& b = r.units[1].text;
   EXPECT_NE(b.find("DROP TABLE IF EXISTS `b`;\nCREATE TABLE `b`"), std::string::npos) << b;

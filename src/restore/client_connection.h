@@ -7,6 +7,9 @@
 #define MYSQL_BACKUP_RESTORE_CLIENT_CONNECTION_H_
 
 #include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,6 +38,11 @@ class ClientConnection {
 
   // Blocks while the client is busy. Errors: kProcess when the client stopped reading.
   Status Write(std::string_view bytes);
+  // Returns once the client has run everything written so far: it sends a marker query and
+  // waits for its result on the client's stdout. Handing bytes to the client is not running
+  // them; a barrier must not start before the units ahead of it ran. Errors: kProcess when
+  // the client ended first.
+  Status Sync();
   // EOF for the client: it runs what it holds and exits.
   void CloseInput();
   // SIGTERM (then SIGKILL) before the input is closed: a statement cut off is never run.
@@ -51,7 +59,15 @@ class ClientConnection {
   UniqueFd in_w_;
   UniqueFd err_r_;
   std::thread err_reader_;
-  std::string err_text_;
+  UniqueFd out_r_;
+  std::thread out_reader_;
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  uint64_t sync_sent_ = 0;
+  uint64_t sync_seen_ = 0;  // under sync_mu_
+  bool out_closed_ = false;  // under sync_mu_
+  std::string err_text_;  // the first 32 KiB of the client's stderr
+  std::string err_tail_;  // and its last 32 KiB (up to 64 KiB before trimming)
   std::function<void()> on_exit_;
   std::atomic<bool> input_closed_{false};
   bool stopped_ = false;

@@ -159,6 +159,11 @@ void ParallelLoader::Work(size_t index) {
     bool client_failed = false;
     Status s = Copy(&session_, session_done, unit->session_start, client, &buf, &client_failed);
     if (s.ok()) s = Copy(unit->spool.get(), 0, UINT64_MAX, client, &buf, &client_failed);
+    // Done means run, not only handed over: a barrier behind this unit may start next.
+    if (s.ok()) {
+      s = client->Sync();
+      if (!s.ok()) client_failed = true;
+    }
     // The unit ran its own session statements; the stream is read to its end, so the splitter
     // has set session_end (before it closed the spool).
     if (s.ok()) session_done = unit->session_end;

@@ -23,6 +23,11 @@ struct Route {
   Kind kind = Kind::kUnknown;
   std::string table;    // kDropTable, kTableStart; kTableBody when the statement names one
   bool starts = false;  // kTableBody: may begin a unit of its own (INSERT, LOCK TABLES)
+  // LOCK TABLES, UNLOCK TABLES: left out. LOCK TABLES fixes the tables a session may touch when
+  // it runs, foreign-key relatives included; a relative created meanwhile on another connection
+  // then makes the INSERT fail ("Table 'city' was not locked with LOCK TABLES", seen with a
+  // foreign-key cycle). Each INSERT locks what it needs instead; the rows are the same.
+  bool dropped = false;
 };
 
 // `name` or `db`.`name` at the tokenizer's position: the unqualified name, or "".
@@ -94,6 +99,7 @@ Route Classify(const std::string& head, uint8_t modes) {
     r.kind = Route::Kind::kTableBody;
     r.table = std::move(table);
     r.starts = true;
+    r.dropped = true;
   } else if (first.Is("ALTER")) {
     if (!tokens.Next().Is("TABLE")) return r;
     std::string table = ReadTableName(&tokens);
@@ -103,6 +109,7 @@ Route Classify(const std::string& head, uint8_t modes) {
   } else if (first.Is("UNLOCK") || first.Is("COMMIT") || first.Is("BEGIN") ||
              (first.Is("START") && tokens.Peek().Is("TRANSACTION"))) {
     r.kind = Route::Kind::kTableBody;
+    r.dropped = first.Is("UNLOCK");
   }
   return r;
 }
@@ -258,6 +265,7 @@ void DumpSplitter::OnHeadReady() {
     case Route::Kind::kTableBody:
       if (unit_open_ && (route.table.empty() || unit_kind_ == SplitTarget::UnitKind::kBarrier ||
                          route.table == unit_table_)) {
+        if (route.dropped) dests = kNone;
         break;
       }
       if (route.starts) {
@@ -265,6 +273,7 @@ void DumpSplitter::OnHeadReady() {
       } else {
         unknown();
       }
+      if (route.dropped && unit_open_) dests = kNone;
       break;
     case Route::Kind::kPost:
       CloseUnit();

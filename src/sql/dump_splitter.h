@@ -1,5 +1,6 @@
 // Splits one dump stream into what a parallel restore can load side by side: a unit per table
-// (its DROP, CREATE, LOCK TABLES, ALTER TABLE ... DISABLE/ENABLE KEYS, INSERTs, UNLOCK TABLES),
+// (its DROP, CREATE, ALTER TABLE ... DISABLE/ENABLE KEYS, INSERTs; its LOCK TABLES and UNLOCK
+// TABLES are left out, see Classify() in the .cc),
 // the session statements every connection must replay (every SET, in dump order), and the rest
 // (views, routines, triggers, events), which runs after all tables are loaded, in dump order.
 //
