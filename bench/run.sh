@@ -215,7 +215,34 @@ for comp in gzip zstd; do
   printf '%-26s %9.2f %9.2f %7d MiB\n' "restore ($comp)" "$wall" "$cpu" $((rss / 1024))
   json+=",{\"pipeline\": \"mysql-backup --restore ($comp)\", \"wall_s\": $wall, \"cpu_s\": $cpu, \"peak_rss_kb\": $rss}"
 done
+# Parallel restore (issue 17): the gzip backup restored with [restore] restore_threads = 1 and N,
+# beside `mariadb < dump` of the same dump (uncompressed, as root). Printed only.
+restore_threads_bench() {
+  local file n r threads=(1 2)
+  local cpus=$(( $(nproc) > 8 ? 8 : $(nproc) ))
+  [ "$cpus" -gt 2 ] && threads+=("$cpus")
+  rm -rf "$work/out"/*
+  "$bin" -c "$work/gzip.conf" --backup-type daily >/dev/null
+  file=$(ls "$work"/out/daily/*.sql.gz)
+  sh -c "$dump" > "$work/plain.sql"
+  sql -e "CREATE DATABASE plain_restore"
+  r=$(measure "mariadb --no-defaults --socket=$SOCKET --user=root plain_restore < $work/plain.sql")
+  rm -f "$work/plain.sql"
+  local plain=${r%% *}
+  printf '%-26s %9.2f %9s %10s %12s %7.2fx\n' "mariadb < dump" "$plain" "" "" "" 1
+  for n in "${threads[@]}"; do
+    sed "s/^\[restore\]\$/[restore]\nrestore_threads = $n/" "$work/gzip.conf" > "$work/rt$n.conf"
+    r=$(measure "$bin -c $work/rt$n.conf --restore $file --target-database restored_rt$n >/dev/null")
+    read -r wall cpu rss <<< "$r"
+    printf '%-26s %9.2f %9.2f %7d MiB %12s %7.2fx\n' "restore, $n connection(s)" "$wall" "$cpu" \
+      $((rss / 1024)) "" "$(awk "BEGIN { printf \"%.2f\", $wall / $plain }")"
+  done
+}
+
+
 restore_reference_rows
+echo >&2
+restore_threads_bench
 print_ratios
 json+="]"
 dump_bytes=$(sh -c "$dump | wc -c")

@@ -305,6 +305,10 @@ TEST_F(ConfigTest, RejectsBadFilesNamingFileSectionAndKey) {
       {"[database]\nuser = b\ndatabase = sys\n", {"[database] database", "virtual schema"}},
       {"[database]\nuser = b\ndatabases = *\naccounts = maybe\n", {"[database] accounts"}},
       {std::string(kMinimal) + "[backup]\nparallel_dumps = 0\n", {"[backup] parallel_dumps", "'0'"}},
+      {std::string(kMinimal) + "[restore]\nrestore_threads = 0\n",
+       {"[restore] restore_threads", "'0'"}},
+      {std::string(kMinimal) + "[restore]\nrestore_threads = many\n",
+       {"[restore] restore_threads", "'many'"}},
       {std::string(kMinimal) + "port = abc\n", {"[database] port (line 4)", "'abc'"}},
       {std::string(kMinimal) + "port = 0\n", {"[database] port", "'0'"}},
       {std::string(kMinimal) + "port = 65536\n", {"[database] port", "'65536'"}},
@@ -386,6 +390,11 @@ TEST_F(ConfigTest, SelectsOneSeveralOrEveryDatabase) {
   EXPECT_EQ(one->selection.names, std::vector<std::string>{one->database_name});
   EXPECT_FALSE(one->accounts);
   EXPECT_EQ(one->backup.parallel_dumps, 1);
+  EXPECT_GE(one->restore_threads, 1);  // the number of CPUs, at most 8
+  EXPECT_LE(one->restore_threads, 8);
+  auto serial = Load(std::string(kMinimal) + "[restore]\nrestore_threads = 1\n");
+  ASSERT_TRUE(serial.ok()) << serial.status().ToString();
+  EXPECT_EQ(serial->restore_threads, 1);
 
   auto list = Load("[database]\nuser = b\ndatabases = shop, my db ,caf\xc3\xa9\n");
   ASSERT_TRUE(list.ok()) << list.status().ToString();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -18,6 +19,7 @@
 #include "restore/restore_stream.h"
 #include "mysql/server_catalog.h"
 #include "mysql/sql_client.h"
+#include "storage/backup_dir.h"
 #include "storage/backup_name.h"
 #include "util/file_util.h"
 
@@ -61,6 +63,23 @@ void LogGuardFindings(const RunContext& ctx, const RestoreGuard& guard, const st
   for (const auto& skipped : guard.skipped()) {
     ctx.logger.Warning("Skipped " + skipped, {{"BACKUP_FILE", path}});
   }
+}
+
+Status SetUpRestoreThreads(const RunContext& ctx, RestoreRequest* request) {
+  request->threads = ctx.config.restore_threads;
+  if (request->threads <= 1) return Status::Ok();
+  request->spool_dir = JoinPath(ctx.config.backup.backup_dir, kWorkFolderName);
+  Status s = EnsureDirectory(request->spool_dir, 0750);
+  if (!s.ok()) {
+    return s.AddContext("A restore on " + std::to_string(request->threads) +
+                        " connections spools tables there; make it writable or set [restore] "
+                        "restore_threads = 1");
+  }
+  // Only for tests: a small threshold makes every table go through a spool file.
+  if (const char* bytes = std::getenv("MYSQL_BACKUP_TEST_SPOOL_THRESHOLD")) {
+    request->spool_threshold = static_cast<size_t>(std::strtoull(bytes, nullptr, 10));
+  }
+  return Status::Ok();
 }
 
 Status RunRestoreAction(const RunContext& ctx) {
@@ -125,6 +144,8 @@ Status RunRestoreAction(const RunContext& ctx) {
   request.database = target;
   request.progress = TerminalProgress();
   request.cancel = ctx.cancel;
+  Status threads = SetUpRestoreThreads(ctx, &request);
+  if (!threads.ok()) return threads;
   RestoreGuard guard(RestoreGuardSettings(remote ? remote->file_name : path, target));
   request.guard = &guard;
   Status s = StreamRestore(request);

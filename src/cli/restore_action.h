@@ -17,6 +17,11 @@ GuardSettings RestoreGuardSettings(const std::string& path, const std::string& t
 // Logs one warning naming the definers the guard rewrote, and one a skipped statement.
 void LogGuardFindings(const RunContext& ctx, const RestoreGuard& guard, const std::string& path);
 
+// Sets `request` up for [restore] restore_threads: more than one connection spools what waits
+// under <backup_dir>/.tmp/ (made when missing). Errors: kStorage.
+struct RestoreRequest;
+Status SetUpRestoreThreads(const RunContext& ctx, RestoreRequest* request);
+
 Status RunRestoreAction(const RunContext& ctx);
 Status RunRestoreTestAction(const RunContext& ctx);
 

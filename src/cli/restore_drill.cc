@@ -294,7 +294,8 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
   request.database = scratch.name();
   request.guard = &guard;
   request.cancel = ctx.cancel;
-  s = StreamRestore(request);
+  s = SetUpRestoreThreads(ctx, &request);
+  if (s.ok()) s = StreamRestore(request);
   LogGuardFindings(ctx, guard, path);
   if (!s.ok()) {
     // Only a load that failed by itself says the backup does not restore. A drill stopped by a

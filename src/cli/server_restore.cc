@@ -257,7 +257,8 @@ Status RestoreServerRun(const RunContext& ctx, BackupDirectory& dir_ref,
     guard_settings.target = f->database;
     RestoreGuard guard(guard_settings);
     request.guard = &guard;
-    Status s = StreamRestore(request);
+    Status s = SetUpRestoreThreads(ctx, &request);
+    if (s.ok()) s = StreamRestore(request);
     LogGuardFindings(ctx, guard, path);
     if (!s.ok()) {
       return s.AddContext("Restore of database '" + f->database + "' failed after " +

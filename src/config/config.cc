@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <algorithm>
 #include <thread>
 
 #include "config/database_selection.h"
@@ -192,7 +193,8 @@ const std::map<std::string, std::set<std::string>>& KnownKeys() {
       {"notification",
        {"enabled", "smtp_server", "smtp_port", "use_tls", "use_ssl", "username", "password",
         "sender", "recipients", "attach_logs", "notify_on", "ca_file"}},
-      {"restore", {"host", "port", "user", "password", "password_file", "socket"}},
+      {"restore",
+       {"host", "port", "user", "password", "password_file", "socket", "restore_threads"}},
       {"monitoring",
        {"metrics_file", "max_age_daily", "max_age_weekly", "max_age_monthly", "ping_url",
         "ping_timeout"}},
@@ -607,6 +609,9 @@ Result<Config> LoadConfig(const std::string& path) {
     s = ReadConnection(r, "restore", false, &c.restore);
     if (!s.ok()) return s;
   }
+  c.restore_threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  s = r.Int("restore", "restore_threads", 1, 64, &c.restore_threads);
+  if (!s.ok()) return s;
   s = ReadPitr(r, c.database, &c.pitr);
   if (!s.ok()) return s;
 

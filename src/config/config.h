@@ -99,6 +99,9 @@ struct Config {
   NotificationConfig notification;
   // [restore]: falls back to [database] key by key.
   ConnectionConfig restore;
+  // [restore] restore_threads: connections a restore loads tables on (default: the number of
+  // CPUs, at most 8); 1 is the serial load through one client.
+  int restore_threads = 1;
   MonitoringConfig monitoring;
   PitrConfig pitr;
   std::vector<TargetConfig> targets;  // [target NAME] sections, in file order

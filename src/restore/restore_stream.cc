@@ -11,6 +11,8 @@
 
 #include "codec/age_decryptor.h"
 #include "mysql/mysql_client.h"
+#include "restore/parallel_loader.h"
+#include "sql/dump_splitter.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 
@@ -87,6 +89,89 @@ class DecompressorSink : public ByteSink {
   Decompressor* d_;
 };
 
+// Drives the stored bytes through (decrypt ->) decompress -> guard, whose downstream is set.
+Status Pump(const RestoreRequest& request, int file_fd, uint64_t total, Decompressor* decompressor,
+            ByteSink* decompressor_sink) {
+  // The decryptor hands on only authenticated chunks; a forged or cut file fails (65) and the
+  // client is stopped before it commits what came before.
+  std::optional<AgeDecryptor> decryptor;
+  ByteSink* first_stage = decompressor_sink;
+  if (request.encrypted) {
+    decryptor.emplace(*request.identities, decompressor_sink, request.path);
+    first_stage = &*decryptor;
+  }
+  if (request.source) {
+    SourceSink source_sink(request, first_stage);
+    Status s = request.source(&source_sink);
+    if (s.ok() && decryptor) s = decryptor->Finish();
+    if (s.ok()) s = decompressor->Finish();
+    if (s.ok()) s = request.guard->Finish();
+    return s;
+  }
+  std::vector<uint8_t> buf(1 << 20);
+  uint64_t read_total = 0;
+  for (;;) {
+    if (Cancelled(request.cancel)) return Status(ErrorKind::kProcess, "Interrupted by a signal");
+    ssize_t n = read(file_fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(ErrorKind::kStorage, "read", request.path);
+    }
+    if (n == 0) {
+      Status s;
+      if (decryptor) s = decryptor->Finish();
+      if (s.ok()) s = decompressor->Finish();
+      if (s.ok()) s = request.guard->Finish();
+      return s;
+    }
+    read_total += static_cast<uint64_t>(n);
+    Status s = first_stage->Write({buf.data(), static_cast<size_t>(n)});
+    if (!s.ok()) return s;
+    if (request.progress) request.progress(read_total, total);
+  }
+}
+
+// What the guard lets through, to the tap and then the splitter.
+class SplitSink : public ByteSink {
+ public:
+  SplitSink(ByteSink* tap, DumpSplitter* splitter) : tap_(tap), splitter_(splitter) {}
+  Status Write(std::span<const uint8_t> data) override {
+    if (tap_ != nullptr) {
+      Status s = tap_->Write(data);
+      if (!s.ok()) return s;
+    }
+    return splitter_->Write(data);
+  }
+
+ private:
+  ByteSink* tap_;
+  DumpSplitter* splitter_;
+};
+
+Status ParallelRestore(const RestoreRequest& request, const std::string& program, int file_fd,
+                       uint64_t total) {
+  ParallelLoadSettings settings;
+  settings.program = program;
+  settings.connection = request.connection;
+  settings.database = request.database;
+  settings.threads = request.threads;
+  settings.spool_dir = request.spool_dir;
+  settings.spool_threshold = request.spool_threshold;
+  settings.cancel = request.cancel;
+  ParallelLoader loader(settings);
+  Status s = loader.Start();
+  if (!s.ok()) return loader.Abort(s);
+  DumpSplitter splitter(&loader);
+  SplitSink sink(request.tap, &splitter);
+  request.guard->set_downstream(&sink);
+  std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, request.guard);
+  DecompressorSink decompressor_sink(decompressor.get());
+  s = Pump(request, file_fd, total, decompressor.get(), &decompressor_sink);
+  if (s.ok()) s = splitter.Finish();
+  if (!s.ok()) return loader.Abort(s);
+  return loader.Finish();
+}
+
 }  // namespace
 
 Status StreamRestore(const RestoreRequest& request) {
@@ -105,6 +190,7 @@ Status StreamRestore(const RestoreRequest& request) {
     struct stat st;
     total = fstat(file.get(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
   }
+  if (request.threads > 1) return ParallelRestore(request, *program, file.get(), total);
   auto option_fd = MakeOptionFilePipe(ClientOptionFile(request.connection));
   if (!option_fd.ok()) return option_fd.status();
   int in_fds[2], err_fds[2];
@@ -144,47 +230,8 @@ Status StreamRestore(const RestoreRequest& request) {
   ClientSink sink(in_w.get(), request.tap, request.cancel);
   request.guard->set_downstream(&sink);
   std::unique_ptr<Decompressor> decompressor = MakeDecompressor(request.compression, request.guard);
-  // The decryptor hands on only authenticated chunks; a forged or cut file fails (65) and the
-  // client is stopped before it commits what came before.
-  std::optional<AgeDecryptor> decryptor;
   DecompressorSink decompressor_sink(decompressor.get());
-  ByteSink* first_stage = &decompressor_sink;
-  if (request.encrypted) {
-    decryptor.emplace(*request.identities, &decompressor_sink, request.path);
-    first_stage = &*decryptor;
-  }
-  std::vector<uint8_t> buf(1 << 20);
-  uint64_t read_total = 0;
-  Status s;
-  if (request.source) {
-    SourceSink source_sink(request, first_stage);
-    s = request.source(&source_sink);
-    if (s.ok() && decryptor) s = decryptor->Finish();
-    if (s.ok()) s = decompressor->Finish();
-    if (s.ok()) s = request.guard->Finish();
-  }
-  while (!request.source) {
-    if (Cancelled(request.cancel)) {
-      s = Status(ErrorKind::kProcess, "Interrupted by a signal");
-      break;
-    }
-    ssize_t n = read(file.get(), buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      s = ErrnoError(ErrorKind::kStorage, "read", request.path);
-      break;
-    }
-    if (n == 0) {
-      if (decryptor) s = decryptor->Finish();
-      if (s.ok()) s = decompressor->Finish();
-      if (s.ok()) s = request.guard->Finish();
-      break;
-    }
-    read_total += static_cast<uint64_t>(n);
-    s = first_stage->Write({buf.data(), static_cast<size_t>(n)});
-    if (!s.ok()) break;
-    if (request.progress) request.progress(read_total, total);
-  }
+  Status s = Pump(request, file.get(), total, decompressor.get(), &decompressor_sink);
   // A client that stopped reading is waited for, as its stderr says why. One that is still
   // loading is stopped: after a corrupt chunk, a refused statement, or when we were told to stop,
   // letting it run would commit a part of the dump, or all of it, that nobody wants any more.

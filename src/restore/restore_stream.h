@@ -1,5 +1,6 @@
 // Streams a backup into the mysql/mariadb client: read -> (decrypt) -> decompress -> guard ->
-// (tap) -> client stdin. No SQL is ever written to disk; the credentials travel on a pipe as for the dump.
+// (tap) -> client stdin, or with threads > 1 -> splitter -> parallel loader (which spools tables
+// that wait for a connection under spool_dir). The credentials travel on a pipe as for the dump.
 #ifndef MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 #define MYSQL_BACKUP_RESTORE_RESTORE_STREAM_H_
 
@@ -35,6 +36,11 @@ struct RestoreRequest {
   ByteSink* tap = nullptr;  // sees every byte the client gets
   std::function<void(uint64_t read, uint64_t total)> progress;
   const std::atomic<bool>* cancel = nullptr;
+  // More than 1: tables load on that many connections (restore/parallel_loader.h), spooling what
+  // waits under `spool_dir` (which must exist). 1: one client reads the whole stream.
+  int threads = 1;
+  std::string spool_dir;
+  size_t spool_threshold = 1 << 20;
 };
 
 // Errors: kIntegrity (the stream is corrupt, or the guard refused a statement: then the client is
