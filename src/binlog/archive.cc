@@ -290,7 +290,7 @@ Status StreamFile(int fd, const std::string& path, ByteSink* reader, Compressor*
   return compressor != nullptr ? compressor->Finish() : Status::Ok();
 }
 
-// Writes `<name>.gz`, its .sha256 and (last, as the commit point) `<name>.json` into `dest`.
+// Writes `<name>.gz`, then its .sha256 and (last, as the commit point) `<name>.json` into `dest`.
 Status Publish(const DirFd& work, const DirFd& dest, int fd, const std::string& fetched_path,
                const std::string& name, unsigned long server_id, bool complete,
                const BinlogSummary& summary) {
@@ -308,8 +308,13 @@ Status Publish(const DirFd& work, const DirFd& dest, int fd, const std::string& 
   Status s = StreamFile(fd, fetched_path, nullptr, compressor.get());
   if (!s.ok()) return s;
   std::string sha = sink.FinishHex();
-  s = WriteFileAtomically(work, dest, gz + kChecksumSuffix, ChecksumFileContent(sha, gz));
-  if (s.ok()) s = file->Commit();
+  // The file before its checksum: a run killed in between leaves a file without a .sha256
+  // (ignored, as it has no sidecar either), never a .sha256 without its file, which would make
+  // `sha256sum -c *.sha256` fail.
+  s = file->Commit();
+  if (s.ok()) {
+    s = WriteFileAtomically(work, dest, gz + kChecksumSuffix, ChecksumFileContent(sha, gz));
+  }
   if (s.ok()) {
     s = WriteFileAtomically(work, dest, name + kSidecarSuffix,
                             SidecarJson(name, server_id, complete, summary, sink.size(), sha));
