@@ -18,6 +18,7 @@
 #include "codec/sha256.h"
 #include "dump/dump_pipeline.h"
 #include "dump/manifest_io.h"
+#include "dump/read_back.h"
 #include "dump/verify.h"
 #include "mysql/privilege_check.h"
 #include "mysql/server_catalog.h"
@@ -161,6 +162,17 @@ FileResult TakeFile(const Config& config, const DirFd& type_dir, const DirFd& wo
     result.outcome = file.status();
     return result;
   }
+  // The proof that the stored bytes are those written runs beside the dump (read_back.h).
+  auto read_fd = file->OpenForReading();
+  if (!read_fd.ok()) {
+    result.outcome = read_fd.status();
+    return result;
+  }
+  auto read_back = ReadBack::Start(std::move(*read_fd), final_path);
+  if (!read_back.ok()) {
+    result.outcome = read_back.status();
+    return result;
+  }
   DumpRequest request;
   request.connection = config.database;
   request.database = job.database;
@@ -173,6 +185,7 @@ FileResult TakeFile(const Config& config, const DirFd& type_dir, const DirFd& wo
   request.compression.gzip_engine = config.backup.gzip_engine;
   request.timeout_sec = config.backup.dump_timeout_sec;
   request.recipients = config.encryption.recipients;
+  request.read_back = read_back->get();
   DumpScanner scanner;
   BinlogPositionTap binlog;
   if (job.kind == BackupKind::kDatabase) request.plain_taps = {&scanner, &binlog};
@@ -211,12 +224,23 @@ FileResult TakeFile(const Config& config, const DirFd& type_dir, const DirFd& wo
   }
 
   status("Verifying " + final_name);
-  // The stored bytes are read back from the device and hashed: equal to what was written. That
-  // the stream decompresses to the whole dump (trailer included) was proven while it was being
+  // The stored bytes were read back from the device and hashed while the dump went on (the
+  // last region now): equal to what was written, and the .sha256 file says the same. That the
+  // stream decompresses to the whole dump (trailer included) was proven while it was being
   // written (RunDump: the compressor's own check, or a decompression on a thread of its own),
   // so it is not repeated here; `--verify` re-checks everything (with identity_file, also
   // through the encryption).
-  auto check = VerifyStoredBytesAt(type_dir, final_name);
+  auto check = (*read_back)->Finish(dump->compressed_bytes);
+  if (check.ok()) {
+    auto recorded = ReadChecksumFileAt(type_dir, checksum_name, final_name);
+    if (!recorded.ok()) {
+      check = recorded.status();
+    } else if (*recorded != dump->sha256) {
+      check = Status(ErrorKind::kIntegrity, "'" + type_dir.PathOf(checksum_name) +
+                                                "' reads back with SHA-256 " + *recorded +
+                                                ", but " + dump->sha256 + " was written");
+    }
+  }
   if (!check.ok() || check->sha256 != dump->sha256) {
     // A backup that does not read back as written must not stay and be trusted later.
     unlinkat(type_dir.get(), final_name.c_str(), 0);

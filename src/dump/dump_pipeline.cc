@@ -10,6 +10,7 @@
 
 #include "codec/age_encryptor.h"
 #include "dump/dump_trailer.h"
+#include "dump/read_back.h"
 #include "dump/stream_check.h"
 #include "mysql/accounts_filter.h"
 #include "mysql/mysql_client.h"
@@ -27,19 +28,23 @@ constexpr int kPipeSize = 1 << 20;
 constexpr size_t kMaxStderr = 64 * 1024;
 
 // Hashes what it writes: the checksum is of the exact bytes that reach the file.
+// Tells the read-back (when there is one) how far the file has grown.
 class HashingFileSink : public ByteSink {
  public:
-  explicit HashingFileSink(AtomicFile* file) : file_(file) {}
+  HashingFileSink(AtomicFile* file, ReadBack* read_back) : file_(file), read_back_(read_back) {}
   Status Write(std::span<const uint8_t> data) override {
     sha_.Update(data);
     bytes_ += data.size();
-    return file_->Write(data);
+    Status s = file_->Write(data);
+    if (s.ok() && read_back_ != nullptr) read_back_->Written(bytes_);
+    return s;
   }
   std::string FinishHex() { return sha_.FinishHex(); }
   uint64_t bytes() const { return bytes_; }
 
  private:
   AtomicFile* file_;
+  ReadBack* read_back_;
   Sha256 sha_;
   uint64_t bytes_ = 0;
 };
@@ -141,7 +146,7 @@ Result<DumpOutcome> RunDump(const DumpRequest& request, AtomicFile* out,
   option_fd->Reset();
   StderrCollector stderr_collector(std::move(err_pipe->first));
 
-  HashingFileSink sink(out);
+  HashingFileSink sink(out, request.read_back);
   // compressor -> [plain hash -> age] -> hash -> file, all in this one pass.
   std::unique_ptr<AgeEncryptor> encryptor;
   std::optional<Sha256Tee> plain_hash;

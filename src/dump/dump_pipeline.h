@@ -20,6 +20,8 @@
 
 namespace mysql_backup {
 
+class ReadBack;
+
 struct DumpRequest {
   ConnectionConfig connection;
   std::string database;
@@ -38,6 +40,9 @@ struct DumpRequest {
   // The accounts file: drop the lines about the server's internal accounts (accounts_filter.h)
   // before compression. Taps still see the dump as the program wrote it.
   bool drop_internal_accounts = false;
+  // When set, told how far the file has grown after each write, so it can read the file back
+  // while the dump goes on (read_back.h). Not owned.
+  ReadBack* read_back = nullptr;
   // Non-empty: the compressed stream is encrypted to these age recipients before it is hashed
   // and written (the file is then NAME.sql.gz.age).
   std::vector<age::X25519Recipient> recipients;

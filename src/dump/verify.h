@@ -102,13 +102,6 @@ Result<StreamCheck> VerifyBackupFile(const std::string& path, const StoredFormat
 Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
                                        const StoredFormat& format);
 
-// The re-read right after a backup is stored: the SHA-256 of `name` in `dir`, read once from
-// the device as CheckBackupStream reads, against its .sha256 file. It does not decompress: the
-// pipeline that wrote the file proved, while writing, that the stream decompresses to the whole
-// dump (dump/stream_check.h, or the compressor's own check), and this proves that the stored
-// bytes are those. StreamCheck::dump_bytes is 0. Errors as VerifyBackupFileAt.
-Result<StreamCheck> VerifyStoredBytesAt(const DirFd& dir, const std::string& name);
-
 // The format of a backup file from its name: ".sql.gz", ".sql.zst", and ".age" after either.
 // Errors: kUsage for other files. The identities are left for the caller to set.
 Result<StoredFormat> StoredFormatOfFile(const std::string& path);

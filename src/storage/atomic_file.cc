@@ -78,7 +78,9 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       final_name_(std::move(other.final_name_)),
       temp_path_(std::move(other.temp_path_)),
       final_path_(std::move(other.final_path_)),
-      committed_(other.committed_) {
+      committed_(other.committed_),
+      written_(other.written_),
+      write_behind_(other.write_behind_) {
   other.committed_ = true;  // the moved-from object owns nothing
 }
 
@@ -89,8 +91,24 @@ AtomicFile::~AtomicFile() {
 }
 
 Status AtomicFile::Write(std::span<const uint8_t> data) {
-  return WriteAll(fd_.get(), {reinterpret_cast<const char*>(data.data()), data.size()},
-                  temp_path_);
+  Status s =
+      WriteAll(fd_.get(), {reinterpret_cast<const char*>(data.data()), data.size()}, temp_path_);
+  if (!s.ok()) return s;
+  written_ += data.size();
+  const uint64_t behind = written_ / kWriteBehindBytes * kWriteBehindBytes;
+  if (behind > write_behind_) {
+    // Only a hint: an error here (EIO) comes back from Commit()'s fsync, where it fails the run.
+    sync_file_range(fd_.get(), static_cast<off_t>(write_behind_),
+                    static_cast<off_t>(behind - write_behind_), SYNC_FILE_RANGE_WRITE);
+    write_behind_ = behind;
+  }
+  return Status::Ok();
+}
+
+Result<UniqueFd> AtomicFile::OpenForReading() const {
+  UniqueFd fd(openat(work_dir_.get(), temp_name_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(ErrorKind::kStorage, "open for reading", temp_path_);
+  return fd;
 }
 
 Status AtomicFile::Commit() {

@@ -23,6 +23,8 @@ std::string AtomicFileTempName(const std::string& final_name, long pid);
 // names the .tmp/ cleanup removes.
 bool IsAtomicFileTempName(std::string_view name);
 
+inline constexpr uint64_t kWriteBehindBytes = 8 << 20;
+
 class AtomicFile {
  public:
   // Creates `<work_dir>/<final_name>.<pid>.partial` with mode 0640, to become
@@ -38,7 +40,14 @@ class AtomicFile {
   int fd() const { return fd_.get(); }
   const std::string& temp_path() const { return temp_path_; }
   const std::string& final_path() const { return final_path_; }
+  // Appends. Every kWriteBehindBytes the kernel is asked to start writing the part behind us
+  // to the device (sync_file_range), so dirty pages never pile up (a big backup does not flood
+  // the page cache the database server needs) and Commit()'s fsync has little left to do.
   Status Write(std::span<const uint8_t> data);
+  uint64_t bytes_written() const { return written_; }
+  // A second descriptor on the file, for reading it back (it follows the file through the
+  // rename). Errors: kStorage.
+  Result<UniqueFd> OpenForReading() const;
   // fsync, close, rename over the final name, fsync the final folder.
   Status Commit();
 
@@ -52,6 +61,8 @@ class AtomicFile {
   std::string temp_path_;   // for messages
   std::string final_path_;  // for messages
   bool committed_ = false;
+  uint64_t written_ = 0;
+  uint64_t write_behind_ = 0;  // bytes already handed to the kernel's writeback
 };
 
 // Writes a small file atomically (the .sha256).
