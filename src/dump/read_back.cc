@@ -91,11 +91,14 @@ Status ReadBack::ReadRange(uint64_t from, uint64_t to, bool synced) {
     const auto length = static_cast<off_t>(end - region);
     // Until its writeback is done a page is dirty, and DONTNEED keeps dirty pages: the read
     // would come from memory. After the final fsync there is nothing left to wait for.
-    if (!synced &&
-        sync_file_range(fd, offset, length,
-                        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                            SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
-      return ErrnoError(ErrorKind::kStorage, "wait for the write-back of", path_);
+    if (!synced && sync_file_range(fd, offset, length,
+                                   SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                       SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+      // A file system without it (some FUSE ones): flush the whole file instead, on this thread.
+      const bool unsupported = errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP;
+      if (!unsupported || fdatasync(fd) != 0) {
+        return ErrnoError(ErrorKind::kStorage, "wait for the write-back of", path_);
+      }
     }
     posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED);
     for (uint64_t at = region; at < end;) {
