@@ -824,6 +824,38 @@ TEST_F(BackupLifecycleTest, RestoreRefusesACorruptBackupWith65BeforeTouchingTheS
   }
 }
 
+// A file its run's manifest lists had its stream proven while it was written: before the load
+// only its SHA-256 is read again (the load decompresses it anyway). A damaged copy whose .sha256
+// was rewritten to match no longer matches the manifest, so it gets the full check and is
+// refused before the server is contacted.
+TEST_F(BackupLifecycleTest, RestoreChecksOnlyTheDigestOfAListedFileAndRefusesARehashedDamagedOne) {
+  const std::string daily = backup_dir_ + "/daily";
+  fs::create_directories(daily);
+  for (const auto& entry : fs::directory_iterator(DirName(backup_))) {
+    fs::copy_file(entry.path(), daily + "/" + entry.path().filename().string());
+  }
+  const std::string copy = daily + "/" + BaseName(backup_);
+  std::string config = WriteConfig();
+  CliResult good =
+      RunMysqlBackup({"-c", config, "--restore", copy, "--target-database", "lc_listed"});
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_TRUE(Contains(good.err, "'" + copy + "' has the SHA-256 its run's manifest lists"))
+      << good.err;
+  EXPECT_EQ(DatabaseFingerprint(*server_, "lc_listed"), source_fingerprint_);
+
+  std::string bytes = ReadTextFile(copy);
+  WriteTextFile(copy, bytes.substr(0, bytes.size() / 2), 0640);
+  ASSERT_NO_FATAL_FAILURE(RegenerateChecksum(copy));
+  std::vector<std::string> env = InstallWrapper(
+      "mariadb", RealClientProgram(), "touch \"$DIR/client-ran\"\nexec \"$REAL\" \"$@\"\n");
+  CliResult r = RunMysqlBackup(
+      {"-c", config, "--restore", copy, "--target-database", "lc_rehashed"}, env);
+  EXPECT_EQ(r.exit_code, 65) << r.err;
+  EXPECT_TRUE(Contains(r.err, "Refusing to restore")) << r.err;
+  EXPECT_FALSE(Exists(Note("client-ran"))) << "the server was contacted";
+  EXPECT_FALSE(DatabaseExists("lc_rehashed"));
+}
+
 TEST_F(BackupLifecycleTest, RestoreRefusesANonEmptyTargetUnlessForced) {
   std::string config = WriteConfig();
   std::string copy = PlantBackup("daily", "20240310T000000Z");

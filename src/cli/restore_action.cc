@@ -15,6 +15,7 @@
 #include "cli/pitr_restore.h"
 #include "cli/progress_line.h"
 #include "cli/server_restore.h"
+#include "dump/load_check.h"
 #include "dump/verify.h"
 #include "restore/restore_stream.h"
 #include "mysql/server_catalog.h"
@@ -112,10 +113,12 @@ Status RunRestoreAction(const RunContext& ctx) {
       identities = std::move(*loaded);
       format.identities = &identities;
     }
-    auto check = VerifyBackupFile(path, format);
+    bool proven_at_write = false;
+    auto check = VerifyBeforeLoad(path, format, &proven_at_write);
     if (!check.ok()) {
       return Status(check.status()).AddContext("Refusing to restore a backup that fails verification");
     }
+    ctx.logger.Info(ProvenLine(path, proven_at_write));
   }
   const ConnectionConfig& conn = ctx.config.restore;
   auto tables = CountTables(conn, target);

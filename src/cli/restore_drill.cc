@@ -20,6 +20,7 @@
 #include "cli/restore_action.h"
 #include "codec/sha256.h"
 #include "dump/manifest_io.h"
+#include "dump/load_check.h"
 #include "dump/verify.h"
 #include "journal/message_ids.h"
 #include "sql/dump_scanner.h"
@@ -251,9 +252,11 @@ static Status DrillOne(const RunContext& ctx, const DrillTarget& target) {
       identities = std::move(*loaded);
       format.identities = &identities;
     }
-    auto check = VerifyBackupFile(path, format);
+    bool proven_at_write = false;
+    auto check = VerifyBeforeLoad(path, format, &proven_at_write);
     if (!check.ok()) return Status(check.status()).AddContext("Restore drill refused the backup");
     file_sha256 = check->sha256;
+    ctx.logger.Info(ProvenLine(path, proven_at_write));
   }
 
   std::string prefix = ScratchPrefix(target.database);

@@ -37,7 +37,10 @@ Result<RunManifest> ReadManifest(BackupDirectory& dir, const ManifestLocation& w
   if (*folder == nullptr) {
     return Status(ErrorKind::kIntegrity, "'" + where.path + "' does not exist");
   }
-  const DirFd& type_dir = **folder;
+  return ReadManifestAt(**folder, where);
+}
+
+Result<RunManifest> ReadManifestAt(const DirFd& type_dir, const ManifestLocation& where) {
   auto expected = ReadChecksumFileAt(type_dir, where.name + kChecksumSuffix, where.name);
   if (!expected.ok()) return expected.status();
   auto fd = OpenRegularFileAt(type_dir, where.name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);

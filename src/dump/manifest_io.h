@@ -32,6 +32,8 @@ Result<std::vector<ManifestLocation>> ListManifests(BackupDirectory& dir);
 // Reads and parses a manifest after checking it against its .sha256. Errors: kIntegrity (no or
 // wrong checksum, not a regular file, too large, not a manifest), kStorage (unreadable).
 Result<RunManifest> ReadManifest(BackupDirectory& dir, const ManifestLocation& where);
+// The same, in the already open type folder.
+Result<RunManifest> ReadManifestAt(const DirFd& type_dir, const ManifestLocation& where);
 
 }  // namespace mysql_backup
 

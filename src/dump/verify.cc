@@ -39,9 +39,12 @@ Result<DirFd> OpenParent(const std::string& path) {
   return DirFd{std::move(fd), dir};
 }
 
-Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format);
+Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format,
+                             bool hash_only);
 
-Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format);
+// hash_only: the SHA-256 of the stored bytes and nothing else.
+Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format,
+                                bool hash_only = false);
 
 }  // namespace
 
@@ -65,12 +68,30 @@ class DecompressorSink : public ByteSink {
   Decompressor* d_;
 };
 
-Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format) {
+Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFormat& format,
+                                bool hash_only) {
   // Clean pages are dropped by DONTNEED, so the re-read goes to the device. A disk's own cache
   // may still answer; that is as far as a user-space tool can see.
   posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
   posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<uint8_t> buf(1 << 20);
+  if (hash_only) {
+    Sha256 sha;
+    StreamCheck out;
+    out.encrypted = format.encrypted;
+    for (;;) {
+      ssize_t n = read(fd, buf.data(), buf.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError(ErrorKind::kStorage, "read", path);
+      }
+      if (n == 0) break;
+      sha.Update({buf.data(), static_cast<size_t>(n)});
+      out.compressed_bytes += static_cast<uint64_t>(n);
+    }
+    out.sha256 = sha.FinishHex();
+    return out;
+  }
   BackupStreamChecker checker(format, path);
   // A local file is read no further than its first fault: that fault is the message.
   while (checker.failure().ok()) {
@@ -255,12 +276,17 @@ Result<StoredFormat> StoredFormatOfFile(const std::string& path) {
 
 Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
                                        const StoredFormat& format) {
-  return VerifyAt(dir, name, format);
+  return VerifyAt(dir, name, format, /*hash_only=*/false);
+}
+
+Result<StreamCheck> VerifyStoredBytesAt(const DirFd& dir, const std::string& name) {
+  return VerifyAt(dir, name, StoredFormat(), /*hash_only=*/true);
 }
 
 namespace {
 
-Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format) {
+Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format,
+                             bool hash_only) {
   std::string path = dir.PathOf(name);
   // The backup is opened first: one that is gone or not a backup is reported as such, not as
   // a backup without checksum.
@@ -268,7 +294,7 @@ Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const St
   if (!fd.ok()) return fd.status();
   auto expected = ReadChecksumFileAt(dir, name + kChecksumSuffix, name);
   if (!expected.ok()) return expected.status();
-  auto check = CheckStream(fd->get(), path, format);
+  auto check = CheckStream(fd->get(), path, format, hash_only);
   if (!check.ok()) return check.status();
   if (check->sha256 != *expected) {
     return Status(ErrorKind::kIntegrity, "'" + path + "': SHA-256 " + check->sha256 +

@@ -102,6 +102,12 @@ Result<StreamCheck> VerifyBackupFile(const std::string& path, const StoredFormat
 Result<StreamCheck> VerifyBackupFileAt(const DirFd& dir, const std::string& name,
                                        const StoredFormat& format);
 
+// Only the SHA-256 of `name` in `dir`, read once from the device as CheckBackupStream reads,
+// against its .sha256 file; nothing is decompressed. Enough for a file whose stream was proven
+// when it was written (see VerifyBeforeLoad). StreamCheck::dump_bytes is 0. Errors as
+// VerifyBackupFileAt.
+Result<StreamCheck> VerifyStoredBytesAt(const DirFd& dir, const std::string& name);
+
 // The format of a backup file from its name: ".sql.gz", ".sql.zst", and ".age" after either.
 // Errors: kUsage for other files. The identities are left for the caller to set.
 Result<StoredFormat> StoredFormatOfFile(const std::string& path);
