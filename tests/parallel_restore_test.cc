@@ -6,10 +6,11 @@
 // the definitions of views, routines, triggers and events). The restore drill counts the same
 // rows in parallel. A table whose load fails stops the other connections (70 for --restore, 65
 // for the drill, whose scratch database is dropped), and so does a connection killed on the
-// server in the middle of the restore. A serial restore whose client echoes a long failing
-// statement still reports the error line that comes after it. No client and no spool file outlives a run. An
-// age-encrypted backup restores on two connections without its plain text ever reaching a spool
-// file: the test reads every spool file of the running restore through /proc while they are full.
+// server in the middle of the restore. A restore whose client echoes a long failing statement
+// still reports the error line that comes after it, serial or parallel. No client and no spool
+// file outlives a run. An age-encrypted backup restores on two connections without its plain
+// text ever reaching a spool file: the test reads every spool file of the running restore
+// through /proc while they are full.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -324,27 +325,31 @@ TEST_F(ParallelRestoreTest, AFailingTableStopsTheOtherConnections) {
   ExpectNothingLeft("", r.out + r.err);
 }
 
-TEST_F(ParallelRestoreTest, ASerialRestoreReportsTheErrorAfterTheClientsLongEcho) {
+TEST_F(ParallelRestoreTest, ARestoreReportsTheErrorAfterTheClientsLongEcho) {
   // One INSERT of ~300 KB whose last row repeats the first's key: the client's stderr is that
   // statement, echoed, and only then the line that says why.
   std::string values;
   for (int i = 1; i <= 40000; ++i) values += "(" + std::to_string(i) + "),";
   values += "(1)";
   const std::string bad = PlantFailingBackup("world", values);
-  CliResult r = RunMysqlBackup(
-      {"-c", WriteConfig("world", "1"), "--restore", bad, "--target-database", "world_echo"});
-  const std::string head = r.err.substr(0, 2000);
-  EXPECT_EQ(r.exit_code, 70) << head;
-  // The one-line error names the server's error, not the start of the echoed statement.
-  EXPECT_TRUE(std::regex_search(
-      r.err, std::regex(R"(loading the backup \(exit code 1\): ERROR \d+ \(\w+\) at line \d+)")))
-      << head;
-  // The detail keeps the statement's start and the end, and says what is left out between.
-  EXPECT_TRUE(Contains(r.err, "INSERT INTO `aa_bad` VALUES (1),(2),(3),")) << head;
-  EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(\n\[\.\.\. \d+ bytes left out \.\.\.\]\n)")))
-      << head;
-  EXPECT_LT(r.err.size(), 100u * 1024);
-  ExpectNothingLeft("world_echo");
+  for (const std::string threads : {"1", "2"}) {
+    CliResult r = RunMysqlBackup({"-c", WriteConfig("world", threads), "--restore", bad,
+                                  "--target-database", "world_echo_" + threads},
+                                 {kSpoolEnv});
+    const std::string head = threads + " connection(s): " + r.err.substr(0, 2000);
+    EXPECT_EQ(r.exit_code, 70) << head;
+    // The one-line error names the server's error, not the start of the echoed statement.
+    EXPECT_TRUE(std::regex_search(
+        r.err, std::regex(R"(loading the backup \(exit code 1\): ERROR \d+ \(\w+\) at line \d+)")))
+        << head;
+    // The detail keeps the statement's start and the end, and says what is left out between.
+    EXPECT_TRUE(Contains(r.err, "INSERT INTO `aa_bad` VALUES (1),(2),(3),")) << head;
+    EXPECT_TRUE(
+        std::regex_search(r.err, std::regex(R"(\n\[\.\.\. \d+ bytes left out \.\.\.\]\n)")))
+        << head;
+    EXPECT_LT(r.err.size(), 100u * 1024) << head;
+    ExpectNothingLeft("world_echo_" + threads);
+  }
 }
 
 TEST_F(ParallelRestoreTest, AConnectionKilledOnTheServerStopsTheOthers) {
