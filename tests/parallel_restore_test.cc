@@ -6,10 +6,16 @@
 // the definitions of views, routines, triggers and events). The restore drill counts the same
 // rows in parallel. A table whose load fails stops the other connections (70 for --restore, 65
 // for the drill, whose scratch database is dropped), and so does a connection killed on the
-// server in the middle of the restore. No client and no spool file outlives a run.
+// server in the middle of the restore. A restore whose client echoes a long failing statement
+// still reports the error line that comes after it, serial or parallel. No client and no spool
+// file outlives a run. An age-encrypted backup restores on two connections without its plain
+// text ever reaching a spool file: the test reads every spool file of the running restore
+// through /proc while they are full.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +105,54 @@ CREATE TRIGGER city_population BEFORE INSERT ON city FOR EACH ROW
   SET NEW.Population = GREATEST(NEW.Population, 0);
 )sql";
 
+// Every row carries kMarker. `a_big` comes first in the dump and is larger than a client's pipe,
+// so while its load waits, its spool file stays full.
+constexpr const char* kMarker = "SPOOL-MARKER-7d3a";
+constexpr const char* kSecretSql = R"sql(
+CREATE DATABASE secret;
+USE secret;
+SET SESSION max_recursive_iterations = 100000;
+CREATE TABLE a_big (id INT PRIMARY KEY, note VARCHAR(200) NOT NULL);
+INSERT INTO a_big WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)
+  SELECT i, CONCAT('SPOOL-MARKER-7d3a ', i, ' ', REPEAT('s', 80)) FROM n;
+CREATE TABLE b_small (id INT PRIMARY KEY, note VARCHAR(200) NOT NULL);
+INSERT INTO b_small SELECT id, note FROM a_big WHERE id <= 3000;
+CREATE TABLE c_small LIKE b_small;
+INSERT INTO c_small SELECT * FROM b_small;
+)sql";
+
+// What was found in the spool files of a running restore.
+struct SpoolScan {
+  int files = 0;         // spool files read (one file read on several passes counts each time)
+  uint64_t largest = 0;  // bytes of the largest
+  bool marker = false;   // kMarker seen in any
+};
+
+// Reads every file process `pid` holds open under `dir` (spool files have no name; /proc shows
+// them as '<dir>/#123 (deleted)') and adds what it found to *scan.
+void ScanSpoolFiles(pid_t pid, const std::string& dir, SpoolScan* scan) {
+  const std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* fds = opendir(fd_dir.c_str());
+  if (fds == nullptr) return;  // it has ended
+  while (dirent* e = readdir(fds)) {
+    const std::string link = fd_dir + "/" + e->d_name;
+    char target[4096];
+    ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0 || std::string(target, static_cast<size_t>(n)).rfind(dir + "/", 0) != 0) continue;
+    int fd = open(link.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    std::string content;
+    char buf[65536];
+    ssize_t got;
+    while ((got = read(fd, buf, sizeof buf)) > 0) content.append(buf, static_cast<size_t>(got));
+    close(fd);
+    ++scan->files;
+    scan->largest = std::max<uint64_t>(scan->largest, content.size());
+    if (content.find(kMarker) != std::string::npos) scan->marker = true;
+  }
+  closedir(fds);
+}
+
 class ParallelRestoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -140,8 +194,9 @@ class ParallelRestoreTest : public ::testing::Test {
   }
 
   // Backups from the source, restores onto the target as `restorer`.
+  // `extra` is appended (more sections).
   static std::string ConfigText(const std::string& backup_dir, const std::string& db,
-                                const std::string& threads) {
+                                const std::string& threads, const std::string& extra = "") {
     std::string text = "[database]\nhost = 127.0.0.1\nport = " + std::to_string(source_->port()) +
                        "\nuser = backup\npassword = " + MariaDbServer::kBackupPassword +
                        "\ndatabase = " + db + "\n";
@@ -151,14 +206,15 @@ class ParallelRestoreTest : public ::testing::Test {
             "\nuser = " + MariaDbServer::kRestoreUser + "\npassword = " +
             MariaDbServer::kRestorePassword + "\n";
     if (!threads.empty()) text += "restore_threads = " + threads + "\n";
-    return text;
+    return text + extra;
   }
 
-  std::string WriteConfig(const std::string& db, const std::string& threads) {
+  std::string WriteConfig(const std::string& db, const std::string& threads,
+                          const std::string& extra = "") {
     std::string backup_dir = dir_ / "backups";
     mkdir(backup_dir.c_str(), 0750);
     std::string path = dir_ / ("restore-" + threads + ".conf");
-    WriteTextFile(path, ConfigText(backup_dir, db, threads), 0600);
+    WriteTextFile(path, ConfigText(backup_dir, db, threads, extra), 0600);
     return path;
   }
 
@@ -177,7 +233,8 @@ class ParallelRestoreTest : public ::testing::Test {
 
   // The suite's backup of `db` with a table `aa_bad` whose second row repeats the first's key,
   // early in the dump: its load fails while other tables load. Returns the new file's path.
-  std::string PlantFailingBackup(const std::string& db) {
+  // `values`: the rows of its INSERT.
+  std::string PlantFailingBackup(const std::string& db, const std::string& values = "(1),(1)") {
     std::string dir = dir_ / "backups/daily";
     RunShell("mkdir -p " + ShellQuote(dir));
     std::string name = db + "-daily-20240101T000000Z.sql.gz";
@@ -186,7 +243,7 @@ class ParallelRestoreTest : public ::testing::Test {
     EXPECT_NE(first_table, std::string::npos);
     text.insert(first_table,
                 "DROP TABLE IF EXISTS `aa_bad`;\nCREATE TABLE `aa_bad` (`id` int PRIMARY KEY);\n"
-                "INSERT INTO `aa_bad` VALUES (1),(1);\n");
+                "INSERT INTO `aa_bad` VALUES " + values + ";\n");
     WriteTextFile(dir_ / "bad.sql", text);
     std::string path = dir + "/" + name;
     CliResult r = RunShell("gzip -c " + ShellQuote(dir_ / "bad.sql") + " > " + ShellQuote(path) +
@@ -268,6 +325,33 @@ TEST_F(ParallelRestoreTest, AFailingTableStopsTheOtherConnections) {
   ExpectNothingLeft("", r.out + r.err);
 }
 
+TEST_F(ParallelRestoreTest, ARestoreReportsTheErrorAfterTheClientsLongEcho) {
+  // One INSERT of ~300 KB whose last row repeats the first's key: the client's stderr is that
+  // statement, echoed, and only then the line that says why.
+  std::string values;
+  for (int i = 1; i <= 40000; ++i) values += "(" + std::to_string(i) + "),";
+  values += "(1)";
+  const std::string bad = PlantFailingBackup("world", values);
+  for (const std::string threads : {"1", "2"}) {
+    CliResult r = RunMysqlBackup({"-c", WriteConfig("world", threads), "--restore", bad,
+                                  "--target-database", "world_echo_" + threads},
+                                 {kSpoolEnv});
+    const std::string head = threads + " connection(s): " + r.err.substr(0, 2000);
+    EXPECT_EQ(r.exit_code, 70) << head;
+    // The one-line error names the server's error, not the start of the echoed statement.
+    EXPECT_TRUE(std::regex_search(
+        r.err, std::regex(R"(loading the backup \(exit code 1\): ERROR \d+ \(\w+\) at line \d+)")))
+        << head;
+    // The detail keeps the statement's start and the end, and says what is left out between.
+    EXPECT_TRUE(Contains(r.err, "INSERT INTO `aa_bad` VALUES (1),(2),(3),")) << head;
+    EXPECT_TRUE(
+        std::regex_search(r.err, std::regex(R"(\n\[\.\.\. \d+ bytes left out \.\.\.\]\n)")))
+        << head;
+    EXPECT_LT(r.err.size(), 100u * 1024) << head;
+    ExpectNothingLeft("world_echo_" + threads);
+  }
+}
+
 TEST_F(ParallelRestoreTest, AConnectionKilledOnTheServerStopsTheOthers) {
   // The restore over an existing copy (--force) must drop `countrylanguage` first; a transaction
   // of the test has read it, so the connection that loads it waits until it is killed. (A lock
@@ -313,6 +397,81 @@ TEST_F(ParallelRestoreTest, AConnectionKilledOnTheServerStopsTheOthers) {
   if (!holder_id.empty()) target_->Sql("KILL CONNECTION " + holder_id);
   int status = 0;
   waitpid(locker, &status, 0);
+}
+
+TEST_F(ParallelRestoreTest, AnEncryptedBackupNeverReachesASpoolFileInPlainText) {
+  ASSERT_TRUE(source_->TrySql(kSecretSql).ok());
+  const std::string key = dir_ / "key.txt";
+  ASSERT_EQ(RunShell("age-keygen -o " + ShellQuote(key) + " 2>/dev/null").exit_code, 0);
+  CliResult pub = RunShell("age-keygen -y " + ShellQuote(key));
+  ASSERT_EQ(pub.exit_code, 0) << pub.err;
+  const std::string config =
+      WriteConfig("secret", "2",
+                  "\n[encryption]\nrecipients = " + pub.out.substr(0, pub.out.find('\n')) +
+                      "\nidentity_file = " + key + "\n");
+  CliResult backup = RunMysqlBackup({"-c", config, "--backup-type", "daily"});
+  std::smatch m;
+  ASSERT_TRUE(backup.exit_code == 0 &&
+              std::regex_search(backup.out, m, std::regex(" backup OK: (/\\S+\\.age) ")))
+      << backup.out << backup.err;
+  const std::string encrypted = m[1];
+
+  // The restore (--force over a copy) must drop `a_big` first; a transaction of the test has
+  // read it, so that connection waits while the other loads the small tables, and `a_big`'s
+  // spool file stays full until the test lets go.
+  ASSERT_TRUE(target_->TrySql("CREATE DATABASE secret_enc; "
+                              "CREATE TABLE secret_enc.a_big (x INT)").ok());
+  std::string holder_cmd;
+  for (const auto& a : target_->ClientCommand()) holder_cmd += ShellQuote(a) + " ";
+  pid_t holder = fork();
+  ASSERT_GE(holder, 0);
+  if (holder == 0) {
+    execl("/bin/sh", "sh", "-c",
+          (holder_cmd + "-e 'START TRANSACTION; SELECT * FROM secret_enc.a_big; "
+                        "SELECT SLEEP(601)' >/dev/null 2>&1")
+              .c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string holder_query =
+      "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(601)%' AND INFO "
+      "NOT LIKE '%PROCESSLIST%'";
+  ASSERT_TRUE(WaitUntil([&] { return !target_->Sql(holder_query).empty(); }));
+
+  const std::string spool_dir = dir_ / "backups/.tmp";
+  pid_t restore = StartMysqlBackup({"-c", config, "--restore", encrypted, "--target-database",
+                                    "secret_enc", "--force"},
+                                   dir_ / "restore.out", {kSpoolEnv});
+  SpoolScan scan;
+  // `a_big` is ~2.5 MB of SQL: its spool file holds over 1 MiB once the splitter is through it.
+  EXPECT_TRUE(WaitUntil([&] {
+    ScanSpoolFiles(restore, spool_dir, &scan);
+    return scan.largest > (1 << 20);
+  }));
+  target_->Sql("KILL CONNECTION " + target_->Sql(holder_query));
+  int status = 0;
+  waitpid(holder, &status, 0);
+  // And on until the restore ends, while the spool files drain.
+  int exit_code = -1;
+  for (;;) {
+    ScanSpoolFiles(restore, spool_dir, &scan);
+    pid_t done = waitpid(restore, &status, WNOHANG);
+    ASSERT_GE(done, 0);
+    if (done == restore) {
+      exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    usleep(10000);
+  }
+  EXPECT_EQ(exit_code, 0) << ReadTextFile(dir_ / "restore.out");
+  EXPECT_GT(scan.files, 0);
+  EXPECT_FALSE(scan.marker) << "a spool file held the decrypted dump in plain text";
+  EXPECT_EQ(DatabaseFingerprint(*target_, "secret_enc"), DatabaseFingerprint(*source_, "secret"));
+  // The marker went through the restore: the scan looked for bytes that were really spooled.
+  EXPECT_EQ(target_->Sql("SELECT COUNT(*) FROM a_big WHERE note LIKE 'SPOOL-MARKER-7d3a %'",
+                         "secret_enc"),
+            "25000\n");
+  ExpectNothingLeft("secret_enc");
 }
 
 }  // namespace

@@ -52,14 +52,7 @@ Result<std::unique_ptr<ClientConnection>> ClientConnection::Start(const std::str
       ssize_t n = read(self->err_r_.get(), buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
-      // The client echoes a failing statement (maybe megabytes) before its ERROR line: keep
-      // the start and the end.
-      if (self->err_text_.size() < 32768) {
-        self->err_text_.append(buf, static_cast<size_t>(n));
-      } else {
-        self->err_tail_.append(buf, static_cast<size_t>(n));
-        if (self->err_tail_.size() > 65536) self->err_tail_.erase(0, self->err_tail_.size() - 32768);
-      }
+      self->err_kept_.Append({buf, static_cast<size_t>(n)});
     }
     // stderr closes when the client exits: before its input was closed, it gave up by itself.
     if (!self->input_closed_.load() && self->on_exit_) self->on_exit_();
@@ -151,10 +144,7 @@ Status ClientConnection::Wait() {
   if (err_reader_.joinable()) err_reader_.join();
   if (out_reader_.joinable()) out_reader_.join();
   if (stopped_ || !exit || exit->success()) return Status::Ok();
-  std::string err = err_text_;
-  if (!err_tail_.empty()) {
-    err += "\n[...]\n" + err_tail_.substr(err_tail_.size() > 32768 ? err_tail_.size() - 32768 : 0);
-  }
+  std::string err = err_kept_.Text();
   while (!err.empty() && err.back() == '\n') err.pop_back();
   return Status(ClassifyClientFailure(err),
                 BaseName(program_) + " failed while loading the backup (" + exit->ToString() +

@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "util/child_process.h"
+#include "util/head_tail_text.h"
 #include "util/status.h"
 #include "util/unique_fd.h"
 
@@ -66,8 +67,9 @@ class ClientConnection {
   uint64_t sync_sent_ = 0;
   uint64_t sync_seen_ = 0;  // under sync_mu_
   bool out_closed_ = false;  // under sync_mu_
-  std::string err_text_;  // the first 32 KiB of the client's stderr
-  std::string err_tail_;  // and its last 32 KiB (up to 64 KiB before trimming)
+  // The client echoes a failing statement (maybe megabytes) before its ERROR line: the start
+  // and the end of its stderr, as the serial restore keeps them.
+  HeadTailText err_kept_{16 * 1024, 48 * 1024};
   std::function<void()> on_exit_;
   std::atomic<bool> input_closed_{false};
   bool stopped_ = false;

@@ -5,8 +5,8 @@
 // order, on a connection of their own.
 //
 // Memory stays bounded: every unit, the session stream and the post stream are Spools (memory up
-// to `spool_threshold`, then an unlinked file under `spool_dir`), and the splitter waits before
-// it begins a unit while `threads` units already wait for a connection.
+// to `spool_threshold`, then an unlinked, encrypted file under `spool_dir`), and the splitter
+// waits before it begins a unit while `threads` units already wait for a connection.
 //
 // Failure: the first connection that fails (an SQL error, a lost connection), a spool that
 // cannot be written, or Abort() from the reading side stops every other client before its input

@@ -15,10 +15,15 @@
 #include "sql/dump_splitter.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
+#include "util/head_tail_text.h"
 
 namespace mysql_backup {
 
 namespace {
+
+// What the serial restore keeps of the client's stderr.
+constexpr size_t kStderrHeadBytes = 16 * 1024;
+constexpr size_t kStderrTailBytes = 48 * 1024;
 
 bool Cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
 
@@ -216,14 +221,15 @@ Status StreamRestore(const RestoreRequest& request) {
   in_r.Reset();
   err_w.Reset();
   option_fd->Reset();
-  std::string err_text;
+  // The client echoes a failing statement (megabytes, maybe) before the line that says why.
+  HeadTailText err_kept(kStderrHeadBytes, kStderrTailBytes);
   std::thread err_reader([&] {
     char buf[4096];
     for (;;) {
       ssize_t n = read(err_r.get(), buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
-      if (err_text.size() < 65536) err_text.append(buf, static_cast<size_t>(n));
+      err_kept.Append({buf, static_cast<size_t>(n)});
     }
   });
 
@@ -247,6 +253,7 @@ Status StreamRestore(const RestoreRequest& request) {
     if (waited.ok()) exit = *waited;
   }
   err_reader.join();
+  std::string err_text = err_kept.Text();
   while (!err_text.empty() && err_text.back() == '\n') err_text.pop_back();
   if (exit && !exit->success()) {
     // The client's own message says which statement failed; it beats our EPIPE.
