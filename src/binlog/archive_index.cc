@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <set>
 
 #include "binlog/archive.h"
@@ -13,70 +12,10 @@
 #include "codec/sha256.h"
 #include "dump/verify.h"
 #include "storage/backup_name.h"
-#include "util/json_value.h"
 
 namespace mysql_backup {
 
 namespace {
-
-constexpr size_t kMaxJsonBytes = 1 << 20;
-
-Result<JsonValue> ReadJson(const DirFd& dir, const std::string& name) {
-  auto fd = OpenRegularFileAt(dir, name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
-  if (!fd.ok()) return fd.status();
-  std::string text;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = read(fd->get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(ErrorKind::kStorage, "read", dir.PathOf(name));
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxJsonBytes) {
-      return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is too large");
-    }
-  }
-  auto v = ParseJson(text);
-  if (!v.ok()) return Status(v.status()).AddContext("Cannot read '" + dir.PathOf(name) + "'");
-  return v;
-}
-
-std::string Str(const JsonValue& v, const char* key) {
-  const JsonValue* m = v.Find(key);
-  return m != nullptr && m->AsString() != nullptr ? *m->AsString() : "";
-}
-
-// "2026-12-01T14:31:00Z" -> Unix time; 0 when absent or malformed.
-std::time_t IsoTime(const std::string& text) {
-  struct tm tm = {};
-  char z = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z') {
-    return 0;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return timegm(&tm);
-}
-
-Result<ArchivedBinlog> ReadSidecar(const DirFd& dir, const std::string& name) {
-  ArchivedBinlog f;
-  f.name = name;
-  if (!SplitBinlogName(name, &f.base, &f.number)) {
-    return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is not a binlog name");
-  }
-  auto v = ReadJson(dir, name + ".json");
-  if (!v.ok()) return v.status();
-  const JsonValue* complete = v->Find("complete");
-  f.complete = complete != nullptr && complete->AsBool().value_or(false);
-  const JsonValue* size = v->Find("size");
-  f.size = size != nullptr ? size->AsUint64().value_or(0) : 0;
-  f.next_file = Str(*v, "next_file");
-  f.first_event_time = IsoTime(Str(*v, "first_event_time"));
-  f.last_event_time = IsoTime(Str(*v, "last_event_time"));
-  f.archived_time = IsoTime(Str(*v, "archived"));
-  return f;
-}
 
 // The binlog name a file in the archive folder belongs to ("mysql-bin.000012.gz.sha256" ->
 // "mysql-bin.000012"), or "" for anything else.
@@ -114,7 +53,7 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
     (suffix == ".json" ? sidecars : data).insert(name);
   }
   for (const auto& name : sidecars) {
-    auto f = ReadSidecar(a.dir, name);
+    auto f = ReadSidecar(a.dir, name, false);
     if (!f.ok()) return f.status();
     a.files.push_back(std::move(*f));
   }
@@ -140,24 +79,15 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
         }
       }
       if (name.empty() || suffix != ".json") continue;
-      auto f = ReadSidecar(**partial, name);
+      auto f = ReadSidecar(**partial, name, true);
       if (!f.ok()) return f.status();
       if (!a.partial || f->number > a.partial->number) a.partial = std::move(*f);
     }
   }
 
-  auto gaps_stat = StatAt(a.dir, kGapsFileName);
-  if (!gaps_stat.ok()) return gaps_stat.status();
-  if (gaps_stat->has_value()) {
-    auto v = ReadJson(a.dir, kGapsFileName);
-    if (!v.ok()) return v.status();
-    if (v->AsArray() != nullptr) {
-      for (const auto& g : *v->AsArray()) {
-        a.gaps.push_back({Str(g, "missing_from"), Str(g, "missing_to"), Str(g, "resumes_at"),
-                          Str(g, "reason")});
-      }
-    }
-  }
+  auto gaps = ReadGapsFile(a.dir);
+  if (!gaps.ok()) return gaps.status();
+  a.gaps = std::move(*gaps);
   return a;
 }
 
@@ -173,23 +103,27 @@ Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir) {
   return OpenSubdirectory(*top, kBinlogFolderName);
 }
 
-Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir) {
+Result<std::vector<ServerArchive>> ReadServerArchives(const DirFd& binlog) {
   std::vector<ServerArchive> out;
-  auto binlog = OpenBinlogFolder(backup_dir);
-  if (!binlog.ok()) return binlog.status();
-  if (!binlog->has_value()) return out;
-  auto servers = ListDirectory(**binlog);
+  auto servers = ListDirectory(binlog);
   if (!servers.ok()) return servers.status();
   for (const auto& server : *servers) {
     if (server.empty() || server[0] == '.') continue;
-    auto st = StatAt(**binlog, server);
+    auto st = StatAt(binlog, server);
     if (!st.ok()) return st.status();
     if (!st->has_value() || !S_ISDIR((**st).st_mode)) continue;
-    auto a = ReadServerArchive(**binlog, server);
+    auto a = ReadServerArchive(binlog, server);
     if (!a.ok()) return a.status();
     out.push_back(std::move(*a));
   }
   return out;
+}
+
+Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir) {
+  auto binlog = OpenBinlogFolder(backup_dir);
+  if (!binlog.ok()) return binlog.status();
+  if (!binlog->has_value()) return std::vector<ServerArchive>();
+  return ReadServerArchives(**binlog);
 }
 
 Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& name) {

@@ -12,32 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "binlog/archive_sidecar.h"
 #include "binlog/binlog_reader.h"
 #include "storage/dir_fd.h"
 #include "util/status.h"
 
 namespace mysql_backup {
-
-// One archived file as its sidecar describes it.
-struct ArchivedBinlog {
-  std::string name;  // "mysql-bin.000012"
-  std::string base;  // "mysql-bin"
-  uint64_t number = 0;
-  bool complete = false;
-  uint64_t size = 0;  // of the binlog itself (uncompressed)
-  std::string next_file;
-  std::time_t first_event_time = 0;  // 0: unknown / no event with a time
-  std::time_t last_event_time = 0;
-  std::time_t archived_time = 0;  // when the archiver wrote the sidecar
-};
-
-// A gap recorded in gaps.json.
-struct RecordedGap {
-  std::string missing_from;
-  std::string missing_to;
-  std::string resumes_at;
-  std::string reason;
-};
 
 struct ServerArchive {
   std::string server;  // the folder name: the server_id
@@ -58,6 +38,10 @@ Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir);
 
 // One server folder inside the binlog folder. Errors as ReadArchiveIndex.
 Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server);
+
+// Every server folder in the binlog folder `binlog`, sorted by name (names starting with '.'
+// and anything but a folder left out). Errors as ReadArchiveIndex.
+Result<std::vector<ServerArchive>> ReadServerArchives(const DirFd& binlog);
 
 // Every <backup_dir>/binlog/<server_id>/ folder, sorted by name; empty when there is no binlog
 // folder. Errors: kStorage (unreadable, a link), kIntegrity (a sidecar or gaps.json that does

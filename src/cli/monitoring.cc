@@ -63,9 +63,9 @@ Result<std::vector<monitor::BinlogArchiveTimes>> ReadBinlogArchiveTimes(const st
     monitor::BinlogArchiveTimes t;
     t.server = a.server;
     t.archive_dir = a.dir.path;
-    for (const auto& f : a.files) t.last_event = std::max(t.last_event, f.last_event_time);
+    for (const auto& f : a.files) t.last_event = std::max(t.last_event, f.last_time);
     if (a.partial) {
-      t.last_event = std::max(t.last_event, a.partial->last_event_time);
+      t.last_event = std::max(t.last_event, a.partial->last_time);
       t.last_copied = a.partial->archived_time;
     } else {
       // A run is refreshing the copy right now (its sidecar goes first): the copy being
