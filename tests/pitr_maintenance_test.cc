@@ -367,8 +367,10 @@ class BinlogCheckTest : public ::testing::Test {
     fs::create_directories(folder);
     WriteTextFile(folder + "/" + name + ".json",
                   "{\"file\": \"" + name + "\", \"complete\": " + (complete ? "true" : "false") +
-                      ", \"first_event_time\": \"" + Iso(last_event - 60) +
-                      "\", \"last_event_time\": \"" + Iso(last_event) + "\", \"archived\": \"" +
+                      ", \"size\": 1000, \"first_event_time\": \"" + Iso(last_event - 60) +
+                      "\", \"last_event_time\": \"" + Iso(last_event) +
+                      "\", \"last_gtid\": null, \"gtid_state_start\": \"\", "
+                      "\"gtid_state_end\": \"\", \"next_file\": null, \"archived\": \"" +
                       Iso(archived) + "\"}\n",
                   0640);
   }
