@@ -150,7 +150,7 @@ Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& na
   }
   if (s.ok()) s = decompressor->Finish();
   std::string sha = hash.FinishHex();
-  if (s.ok() && sha != *want_sha) {
+  if (sha != *want_sha) {
     return Status(ErrorKind::kIntegrity,
                   "'" + path + "': SHA-256 is " + sha + ", its .sha256 says " + *want_sha);
   }
