@@ -104,6 +104,21 @@ Result<std::vector<ArchivedFile>> ListArchived(const DirFd& dir) {
   return out;
 }
 
+// Whether `name` in partial/ is a file the archiver wrote there: a regular file named
+// <binlog>.gz, <binlog>.gz.sha256 or <binlog>.json. Anything else is left alone.
+bool IsOurPartialFile(const DirFd& partial, const std::string& name) {
+  for (const char* suffix : {".gz", ".gz.sha256", ".json"}) {
+    std::string_view sv(suffix);
+    if (name.size() <= sv.size() || !name.ends_with(sv)) continue;
+    std::string base;
+    uint64_t n = 0;
+    if (!SplitBinlogName(name.substr(0, name.size() - sv.size()), &base, &n)) return false;
+    auto st = StatAt(partial, name);
+    return st.ok() && st->has_value() && S_ISREG((**st).st_mode);
+  }
+  return false;
+}
+
 // The successor's name by number, keeping the width: mysql-bin.000009 -> mysql-bin.000010.
 std::string SuccessorName(const std::string& name) {
   std::string base;
@@ -564,6 +579,7 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
   if (partial_names.ok()) {
     for (const auto& n : *partial_names) {
       if (!report.partial.empty() && n.rfind(report.partial + ".", 0) == 0) continue;
+      if (!IsOurPartialFile(*partial, n)) continue;
       unlinkat(partial->get(), n.c_str(), 0);
     }
     (void)FsyncDir(*partial);
@@ -577,6 +593,11 @@ Result<std::vector<Status>> VerifyBinlogArchive(const std::string& backup_dir,
   auto archives = ReadArchiveIndex(backup_dir);
   if (!archives.ok()) return archives.status();
   for (const auto& archive : *archives) {
+    // Entries that are not ours count as checked (and failed), under their folder's name.
+    for (const auto& p : archive.problems) {
+      problems.push_back(p);
+      checked->push_back(archive.dir.path);
+    }
     const DirFd& d = archive.dir;
     std::string prev_name;
     BinlogSummary prev;

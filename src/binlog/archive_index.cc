@@ -36,6 +36,29 @@ std::string BinlogNameOf(const std::string& file, std::string* suffix) {
 
 }  // namespace
 
+namespace {
+
+// Problems with data files under our names: anything but a regular file is not ours (a link
+// would point out of the folder, a FIFO would block a reader, a folder cannot be a file).
+void CheckDataEntry(const DirFd& dir, const std::string& entry, const std::string& name,
+                    std::vector<Status>* problems, std::set<std::string>* tainted) {
+  auto st = StatAt(dir, entry);
+  if (!st.ok()) {
+    problems->push_back(st.status());
+    tainted->insert(name);
+    return;
+  }
+  if (st->has_value() && !S_ISREG((**st).st_mode)) {
+    problems->push_back(Status(ErrorKind::kIntegrity,
+                               "'" + dir.PathOf(entry) + "' is " + KindOf((**st).st_mode) +
+                                   ", not a file the archiver writes; mysql-backup neither "
+                                   "reads nor deletes it: move it out of '" + dir.path + "'"));
+    tainted->insert(name);
+  }
+}
+
+}  // namespace
+
 Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server) {
   ServerArchive a;
   a.server = server;
@@ -45,50 +68,81 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
   a.dir = std::move(**dir);
   auto names = ListDirectory(a.dir);
   if (!names.ok()) return names.status();
-  std::set<std::string> sidecars, data;
+  std::set<std::string> sidecars, data, tainted;
   for (const auto& n : *names) {
     std::string suffix;
     std::string name = BinlogNameOf(n, &suffix);
     if (name.empty()) continue;
-    (suffix == ".json" ? sidecars : data).insert(name);
+    if (suffix == ".json") {
+      sidecars.insert(name);
+    } else {
+      data.insert(name);
+      CheckDataEntry(a.dir, n, name, &a.problems, &tainted);
+    }
   }
   for (const auto& name : sidecars) {
     auto f = ReadSidecar(a.dir, name, false);
-    if (!f.ok()) return f.status();
-    a.files.push_back(std::move(*f));
+    if (!f.ok()) {
+      a.problems.push_back(f.status());
+      tainted.insert(name);
+      continue;
+    }
+    if (!tainted.count(name)) a.files.push_back(std::move(*f));
   }
   std::sort(a.files.begin(), a.files.end(), [](const ArchivedBinlog& x, const ArchivedBinlog& y) {
     return x.base != y.base ? x.base < y.base : x.number < y.number;
   });
   for (const auto& name : data) {
-    if (!sidecars.count(name)) a.unpublished.push_back(name);
+    if (!sidecars.count(name) && !tainted.count(name)) a.unpublished.push_back(name);
   }
 
   auto partial = OpenSubdirectory(a.dir, kPartialFolderName);
-  if (!partial.ok()) return partial.status();
-  if (partial->has_value()) {
+  if (!partial.ok()) {
+    a.problems.push_back(partial.status());
+  } else if (partial->has_value()) {
     auto pnames = ListDirectory(**partial);
     if (!pnames.ok()) return pnames.status();
+    std::set<std::string> ptainted;
     for (const auto& n : *pnames) {
       std::string suffix;
       std::string name = BinlogNameOf(n, &suffix);
-      if (!name.empty() && suffix == ".gz") {
-        auto st = StatAt(**partial, n);
-        if (st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
-          a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
-        }
+      if (name.empty() || suffix == ".json") continue;
+      CheckDataEntry(**partial, n, name, &a.problems, &ptainted);
+      auto st = StatAt(**partial, n);
+      if (suffix == ".gz" && st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
+        a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
       }
+    }
+    for (const auto& n : *pnames) {
+      std::string suffix;
+      std::string name = BinlogNameOf(n, &suffix);
       if (name.empty() || suffix != ".json") continue;
       auto f = ReadSidecar(**partial, name, true);
-      if (!f.ok()) return f.status();
+      if (!f.ok()) {
+        a.problems.push_back(f.status());
+        continue;
+      }
+      if (ptainted.count(name)) continue;
       if (!a.partial || f->number > a.partial->number) a.partial = std::move(*f);
     }
   }
 
   auto gaps = ReadGapsFile(a.dir);
-  if (!gaps.ok()) return gaps.status();
-  a.gaps = std::move(*gaps);
+  if (gaps.ok()) {
+    a.gaps = std::move(*gaps);
+  } else {
+    a.problems.push_back(gaps.status());
+  }
   return a;
+}
+
+Status ArchiveProblems(const ServerArchive& archive) {
+  std::string list;
+  for (const auto& p : archive.problems) list += (list.empty() ? "" : " | ") + p.ToString();
+  return Status(ErrorKind::kIntegrity, "the binlog archive '" + archive.dir.path + "' holds " +
+                                           std::to_string(archive.problems.size()) +
+                                           " entr" + (archive.problems.size() == 1 ? "y" : "ies") +
+                                           " that mysql-backup did not write: " + list);
 }
 
 bool SameSeries(const std::string& a, const std::string& b) {

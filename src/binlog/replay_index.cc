@@ -13,6 +13,8 @@ Result<std::vector<BinlogIndex>> ReadBinlogIndexes(const DirFd& backup_dir) {
   auto archives = ReadServerArchives(**binlog);
   if (!archives.ok()) return archives.status();
   for (auto& a : *archives) {
+    // Never plan around an entry that is not ours: it may be a file the replay would need.
+    if (!a.problems.empty()) return ArchiveProblems(a);
     BinlogIndex index;
     index.server = a.server;
     index.path = a.dir.path;

@@ -25,7 +25,7 @@ struct BinlogIndex {
 };
 
 // Every server folder under <backup_dir>/binlog (none: an empty list). Errors: kStorage,
-// kIntegrity (a sidecar that is not ours).
+// kIntegrity when a folder holds an entry that is not ours (ServerArchive::problems).
 Result<std::vector<BinlogIndex>> ReadBinlogIndexes(const DirFd& backup_dir);
 
 }  // namespace mysql_backup

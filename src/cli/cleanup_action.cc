@@ -106,6 +106,9 @@ Status PruneArchivedBinlogs(const RunContext& ctx, BackupDirectory& dir,
   Status first_error;
   for (const auto& r : *reports) {
     for (const auto& note : r.notes) Say(ctx, "Binlog archive '" + r.archive_dir + "': " + note);
+    for (const auto& w : r.warnings) {
+      ctx.logger.Warning("Binlog archive: left alone: " + w.ToString());
+    }
     uint64_t freed = 0;
     for (const auto& p : r.deleted) {
       std::string what = p.archived ? "" : ", not archived: left by an interrupted run";

@@ -127,7 +127,9 @@ Status RunPitrRestore(const RunContext& ctx) {
     read.push_back(std::move(*m));
   }
   auto archives = ReadBinlogIndexes(dir->root());
-  if (!archives.ok()) return archives.status();
+  if (!archives.ok()) {
+    return Status(archives.status()).AddContext("Refusing the restore; nothing was loaded");
+  }
   auto work = dir->WorkFolder(true);
   if (!work.ok()) return work.status();
   auto archive_dir = OpenSubdirectory(dir->root(), kBinlogFolderName);
