@@ -3,6 +3,8 @@
 // under our names. What it proves: nothing is followed out of the folder, nothing blocks,
 // cleanup deletes only our regular files, and the drill, the restore's index and --verify
 // refuse, naming the entry. Real files in a temporary folder; no server.
+#include "binlog/archive_sidecar.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -15,7 +17,6 @@
 #include "binlog/archive.h"
 #include "binlog/archive_index.h"
 #include "binlog/archive_prune.h"
-#include "binlog/archive_sidecar.h"
 #include "binlog/chain_check.h"
 #include "binlog/replay_index.h"
 #include "support/cli_runner.h"
@@ -73,10 +74,10 @@ class ArchiveReaderTest : public ::testing::Test {
   void Plant(const std::string& name, const std::string& next) {
     WriteTextFile(archive_ + "/" + name + ".json", Sidecar(name, next), 0640);
     WriteTextFile(archive_ + "/" + name + ".gz", "data", 0640);
-    WriteTextFile(archive_ + "/" + name + ".gz.sha256",
-                  "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7  " + name +
-                      ".gz\n",
-                  0640);
+    WriteTextFile(
+        archive_ + "/" + name + ".gz.sha256",
+        "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7  " + name + ".gz\n",
+        0640);
   }
 
   DirFd Folder() {
@@ -109,7 +110,8 @@ class ArchiveReaderTest : public ::testing::Test {
 };
 
 TEST_F(ArchiveReaderTest, ReadsEveryKeyOfASidecarTheArchiverWrote) {
-  WriteTextFile(archive_ + "/mysql-bin.000003.json", Sidecar("mysql-bin.000003", "mysql-bin.000004"));
+  WriteTextFile(archive_ + "/mysql-bin.000003.json",
+                Sidecar("mysql-bin.000003", "mysql-bin.000004"));
   auto f = Read("mysql-bin.000003");
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->base, "mysql-bin");
@@ -125,9 +127,9 @@ TEST_F(ArchiveReaderTest, ReadsEveryKeyOfASidecarTheArchiverWrote) {
   EXPECT_EQ(f->next_file, "mysql-bin.000004");
 
   // The partial copy: not complete, no next file, no event yet.
-  WriteTextFile(archive_ + "/partial/mysql-bin.000004.json",
-                Sidecar("mysql-bin.000004", "", false, "first_event_time",
-                        "\"first_event_time\": null"));
+  WriteTextFile(
+      archive_ + "/partial/mysql-bin.000004.json",
+      Sidecar("mysql-bin.000004", "", false, "first_event_time", "\"first_event_time\": null"));
   auto p = Read("mysql-bin.000004", true);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_FALSE(p->complete);
@@ -143,18 +145,22 @@ TEST_F(ArchiveReaderTest, RefusesASidecarThatIsNotOursNamingTheFileAndTheKey) {
   } kCases[] = {
       {"not JSON", "{\"file\": ", {"Cannot read '"}},
       {"not an object", "[1, 2]", {"not a JSON object"}},
-      {"size missing", Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "size"),
+      {"size missing",
+       Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "size"),
        {"size missing", "Move '"}},
-      {"size a string", Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "size", "\"size\": \"4096\""),
+      {"size a string",
+       Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "size", "\"size\": \"4096\""),
        {"size not a byte count"}},
       {"a time that is not one",
        Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "last_event_time",
                "\"last_event_time\": \"yesterday\""),
        {"last_event_time not a time"}},
-      {"archived null", Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "archived", "\"archived\": null"),
+      {"archived null",
+       Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "archived", "\"archived\": null"),
        {"archived not a string"}},
       {"file with a folder part",
-       Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "file", "\"file\": \"../../etc/passwd\""),
+       Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "file",
+               "\"file\": \"../../etc/passwd\""),
        {"file names '../../etc/passwd'"}},
       {"next_file with a folder part",
        Sidecar("mysql-bin.000003", "../x/mysql-bin.000004"),
@@ -163,7 +169,8 @@ TEST_F(ArchiveReaderTest, RefusesASidecarThatIsNotOursNamingTheFileAndTheKey) {
        Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "gtid_state_end",
                "\"gtid_state_end\": \"0-1-9,garbage\""),
        {"gtid_state_end not a GTID state"}},
-      {"complete false outside partial/", Sidecar("mysql-bin.000003", "mysql-bin.000004", false),
+      {"complete false outside partial/",
+       Sidecar("mysql-bin.000003", "mysql-bin.000004", false),
        {"complete is false outside partial/"}},
       {"several at once",
        Sidecar("mysql-bin.000003", "mysql-bin.000004", true, "size", "\"next\": 1") + "",
@@ -256,11 +263,10 @@ TEST_F(HostileFolderTest, TheIndexListsOnlyOurFilesAndNamesEveryOtherEntry) {
   EXPECT_TRUE(a.unpublished.empty());
   EXPECT_FALSE(a.partial);
   std::string all = AllProblems(a);
-  for (const char* entry : {"mysql-bin.000002.gz' is a symbolic link", "mysql-bin.000003.json",
-                            "mysql-bin.000000.gz' is a FIFO",
-                            "mysql-bin.000000.gz.sha256' is a directory",
-                            "mysql-bin.000004.gz' is a symbolic link",
-                            "partial/mysql-bin.000005.json"}) {
+  for (const char* entry :
+       {"mysql-bin.000002.gz' is a symbolic link", "mysql-bin.000003.json",
+        "mysql-bin.000000.gz' is a FIFO", "mysql-bin.000000.gz.sha256' is a directory",
+        "mysql-bin.000004.gz' is a symbolic link", "partial/mysql-bin.000005.json"}) {
     EXPECT_NE(all.find(entry), std::string::npos) << entry << "\n" << all;
   }
 }
@@ -276,10 +282,10 @@ TEST_F(HostileFolderTest, CleanupDeletesOnlyOurRegularFilesAndWarnsAboutTheRest)
   // 000001 is the only good file and the newest archived one: the archiver continues from it.
   EXPECT_TRUE(r.deleted.empty());
   EXPECT_EQ(ReadTextFile(victim_), "not yours");
-  for (const char* left : {"mysql-bin.000002.gz", "mysql-bin.000002.json", "mysql-bin.000003.json",
-                           "mysql-bin.000003.gz", "mysql-bin.000000.gz",
-                           "mysql-bin.000000.gz.sha256", "mysql-bin.000004.gz",
-                           "partial/mysql-bin.000005.json"}) {
+  for (const char* left :
+       {"mysql-bin.000002.gz", "mysql-bin.000002.json", "mysql-bin.000003.json",
+        "mysql-bin.000003.gz", "mysql-bin.000000.gz", "mysql-bin.000000.gz.sha256",
+        "mysql-bin.000004.gz", "partial/mysql-bin.000005.json"}) {
     EXPECT_TRUE(Exists(archive_ + "/" + left)) << left;
   }
 }
@@ -302,7 +308,8 @@ TEST_F(HostileFolderTest, TheDrillAndTheRestoreRefuseTheFolderNamingTheEntries) 
   ASSERT_FALSE(chain.ok());
   EXPECT_EQ(chain.status().kind(), ErrorKind::kIntegrity);
   EXPECT_NE(chain.status().ToString().find("mysql-bin.000002.gz' is a symbolic link"),
-            std::string::npos) << chain.status().ToString();
+            std::string::npos)
+      << chain.status().ToString();
 
   auto top = OpenTopDirectory(backup_dir_);
   ASSERT_TRUE(top.ok());

@@ -78,14 +78,21 @@ TEST(ReplayStartTest, ARunWhoseDatabaseFilesDoNotAllRecordOneSeriesHasNoStart) {
     std::string said;
   } kCases[] = {
       {"no database", {{"", std::nullopt}}, false, "it holds no database"},
-      {"none recorded", {{"a", std::nullopt}, {"b", std::nullopt}}, false,
+      {"none recorded",
+       {{"a", std::nullopt}, {"b", std::nullopt}},
+       false,
        "'a-daily-x.sql.gz' has no binlog position: binary logging is off"},
-      {"one of two recorded", {{"a", P("mysql-bin.000003", 4)}, {"b", std::nullopt}}, true,
+      {"one of two recorded",
+       {{"a", P("mysql-bin.000003", 4)}, {"b", std::nullopt}},
+       true,
        "'b-daily-x.sql.gz' has no binlog position"},
       {"a name that is not a binlog name",
-       {{"a", P("mysql-bin.000003", 4)}, {"b", P("mysql-bin", 4)}}, true,
+       {{"a", P("mysql-bin.000003", 4)}, {"b", P("mysql-bin", 4)}},
+       true,
        "'mysql-bin', which is not a binlog name"},
-      {"two series", {{"a", P("mysql-bin.000003", 4)}, {"b", P("other-bin.000001", 4)}}, true,
+      {"two series",
+       {{"a", P("mysql-bin.000003", 4)}, {"b", P("other-bin.000001", 4)}},
+       true,
        "two binlog series, 'mysql-bin' and 'other-bin'"},
   };
   for (const auto& c : kCases) {

@@ -90,8 +90,8 @@ bool ParseGtidStateStrictly(const std::string& text, std::vector<Gtid>* out) {
 bool IsPlainBinlogName(const std::string& name) {
   std::string base;
   uint64_t n = 0;
-  return name.find('/') == std::string::npos && SplitBinlogName(name, &base, &n) &&
-         base != "." && base != "..";
+  return name.find('/') == std::string::npos && SplitBinlogName(name, &base, &n) && base != "." &&
+         base != "..";
 }
 
 }  // namespace
@@ -155,7 +155,8 @@ Result<ArchivedBinlog> ReadSidecar(const DirFd& dir, const std::string& name, bo
     if (!m->AsBool()) {
       problems.push_back("complete not true or false");
     } else if (*m->AsBool() == partial) {
-      problems.push_back(partial ? "complete is true in partial/" : "complete is false outside partial/");
+      problems.push_back(partial ? "complete is true in partial/"
+                                 : "complete is false outside partial/");
     } else {
       f.complete = *m->AsBool();
     }

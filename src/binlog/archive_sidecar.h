@@ -32,9 +32,9 @@ struct ArchivedBinlog {
   std::string name;  // "mysql-bin.000012"
   std::string base;  // "mysql-bin"
   uint64_t number = 0;
-  bool partial = false;   // the copy in partial/: the active file as of the last archive run
-  bool complete = false;  // as the sidecar says: true for every file outside partial/
-  uint64_t size = 0;      // of the binlog itself (uncompressed)
+  bool partial = false;        // the copy in partial/: the active file as of the last archive run
+  bool complete = false;       // as the sidecar says: true for every file outside partial/
+  uint64_t size = 0;           // of the binlog itself (uncompressed)
   std::time_t first_time = 0;  // first and last event time; 0 when the file has no event
   std::time_t last_time = 0;
   std::time_t archived_time = 0;  // when the archiver wrote the sidecar
