@@ -346,5 +346,46 @@ TEST_F(ArchiveReaderTest, AChecksumThatDoesNotMatchIsAnIntegrityErrorNamingTheFi
       << summary.status().ToString();
 }
 
+TEST_F(ArchiveReaderTest, ALinkWhereAServerFolderBelongsIsNamedAndNeverEntered) {
+  Plant("mysql-bin.000001", "mysql-bin.000002");
+  Plant("mysql-bin.000002", "mysql-bin.000003");
+  // binlog/2 -> a folder outside holding an archive of its own; binlog/notes.txt is not ours
+  // and not in the way.
+  const std::string elsewhere = dir_ / "elsewhere";
+  fs::create_directories(elsewhere);
+  for (const char* n : {"mysql-bin.000001", "mysql-bin.000002"}) {
+    for (const char* suffix : {".json", ".gz", ".gz.sha256"}) {
+      fs::copy_file(archive_ + "/" + n + suffix, elsewhere + "/" + n + suffix);
+    }
+  }
+  fs::create_directory_symlink(elsewhere, backup_dir_ + "/binlog/2");
+  WriteTextFile(backup_dir_ + "/binlog/notes.txt", "mine", 0640);
+
+  auto index = ReadArchiveIndex(backup_dir_);
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  ASSERT_EQ(index->size(), 2u);
+  EXPECT_TRUE((*index)[0].problems.empty()) << AllProblems((*index)[0]);
+  EXPECT_EQ((*index)[1].server, "2");
+  EXPECT_TRUE((*index)[1].files.empty());
+  EXPECT_NE(AllProblems((*index)[1]).find("'" + backup_dir_ + "/binlog/2' is a symbolic link"),
+            std::string::npos)
+      << AllProblems((*index)[1]);
+
+  auto reports = PruneBinlogArchive(backup_dir_, {"mysql-bin.000009"}, false);
+  ASSERT_TRUE(reports.ok()) << reports.status().ToString();
+  ASSERT_EQ(reports->size(), 2u);
+  EXPECT_EQ((*reports)[1].warnings.size(), 1u);
+  EXPECT_TRUE((*reports)[1].deleted.empty());
+  EXPECT_TRUE(Exists(elsewhere + "/mysql-bin.000001.json"));
+  EXPECT_TRUE(Exists(elsewhere + "/mysql-bin.000001.gz"));
+  EXPECT_TRUE(Exists(backup_dir_ + "/binlog/notes.txt"));
+  EXPECT_FALSE(Exists(archive_ + "/mysql-bin.000001.gz"));  // ours, not needed: pruned
+
+  auto chain = CheckBinlogChain(backup_dir_, "mysql-bin.000002", 4);
+  ASSERT_FALSE(chain.ok());
+  EXPECT_NE(chain.status().ToString().find("binlog/2' is a symbolic link"), std::string::npos)
+      << chain.status().ToString();
+}
+
 }  // namespace
 }  // namespace mysql_backup::testing

@@ -59,6 +59,16 @@ void CheckDataEntry(const DirFd& dir, const std::string& entry, const std::strin
 
 }  // namespace
 
+Status ServerEntryProblem(const DirFd& binlog, const std::string& name, mode_t mode) {
+  if (S_ISDIR(mode)) return Status::Ok();
+  bool server_id = !name.empty() && name.find_first_not_of("0123456789") == std::string::npos;
+  if (!S_ISLNK(mode) && !server_id) return Status::Ok();  // someone's notes: not our business
+  return Status(ErrorKind::kIntegrity,
+                "'" + binlog.PathOf(name) + "' is " + KindOf(mode) +
+                    " where a server's archive folder belongs; mysql-backup neither follows nor "
+                    "deletes it: move it out of '" + binlog.path + "'");
+}
+
 Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server) {
   ServerArchive a;
   a.server = server;
@@ -165,7 +175,17 @@ Result<std::vector<ServerArchive>> ReadServerArchives(const DirFd& binlog) {
     if (server.empty() || server[0] == '.') continue;
     auto st = StatAt(binlog, server);
     if (!st.ok()) return st.status();
-    if (!st->has_value() || !S_ISDIR((**st).st_mode)) continue;
+    if (!st->has_value()) continue;
+    if (Status bad = ServerEntryProblem(binlog, server, (**st).st_mode); !bad.ok()) {
+      // Listed, never opened: its folder stays closed, so nothing reads or deletes through it.
+      ServerArchive a;
+      a.server = server;
+      a.dir.path = binlog.PathOf(server);
+      a.problems.push_back(bad);
+      out.push_back(std::move(a));
+      continue;
+    }
+    if (!S_ISDIR((**st).st_mode)) continue;
     auto a = ReadServerArchive(binlog, server);
     if (!a.ok()) return a.status();
     out.push_back(std::move(*a));

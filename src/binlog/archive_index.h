@@ -41,12 +41,18 @@ struct ServerArchive {
 // <backup_dir>/binlog, nullopt when there is none. Errors: kStorage.
 Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir);
 
+// What is wrong with the entry `name` (of type `mode`, from lstat) of the binlog folder: a link,
+// or anything but a folder under a server_id name. Ok for a folder, and for other names.
+Status ServerEntryProblem(const DirFd& binlog, const std::string& name, mode_t mode);
+
 // One server folder inside the binlog folder. What is wrong with single entries goes to
 // `problems`; errors only for the folder itself (as ReadArchiveIndex).
 Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server);
 
 // Every server folder in the binlog folder `binlog`, sorted by name (names starting with '.'
-// and anything but a folder left out). Errors as ReadArchiveIndex.
+// and other non-folders left out). A link there, or a non-folder under a server_id name, is
+// listed as a ServerArchive with no open folder (dir.fd invalid), no files and one problem.
+// Errors as ReadArchiveIndex.
 Result<std::vector<ServerArchive>> ReadServerArchives(const DirFd& binlog);
 
 // Every <backup_dir>/binlog/<server_id>/ folder, sorted by name; empty when there is no binlog

@@ -54,9 +54,15 @@ Result<std::vector<ArchivePruneReport>> PruneBinlogArchive(const std::string& ba
     if (server.empty() || server[0] == '.') continue;
     auto st = StatAt(**binlog, server);
     if (!st.ok()) return st.status();
-    if (!st->has_value() || !S_ISDIR((**st).st_mode)) continue;
+    if (!st->has_value()) continue;
     ArchivePruneReport report;
     report.archive_dir = (*binlog)->PathOf(server);
+    if (Status bad = ServerEntryProblem(**binlog, server, (**st).st_mode); !bad.ok()) {
+      report.warnings.push_back(bad);
+      out.push_back(std::move(report));
+      continue;
+    }
+    if (!S_ISDIR((**st).st_mode)) continue;
     // The archiver's lock: while it runs, its view of the archive (the newest sidecar) must not
     // change under it. It never waits for the lock, so neither does the cleanup.
     UniqueFd lock;

@@ -63,6 +63,7 @@ Result<std::vector<monitor::BinlogArchiveTimes>> ReadBinlogArchiveTimes(
   if (!index.ok()) return index.status();
   for (const auto& a : *index) {
     problems->insert(problems->end(), a.problems.begin(), a.problems.end());
+    if (!a.dir.fd.valid()) continue;  // not a folder (ServerEntryProblem): no times to read
     monitor::BinlogArchiveTimes t;
     t.server = a.server;
     t.archive_dir = a.dir.path;
