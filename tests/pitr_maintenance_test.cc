@@ -339,6 +339,53 @@ TEST_F(PitrMaintenanceTest, AFirstArchiveRunThatCannotReachTheNewestDumpIsAGap) 
   EXPECT_EQ(drill.exit_code, 0) << drill.out << drill.err;
 }
 
+TEST_F(PitrMaintenanceTest, EntriesThatAreNotOursAreLeftAloneByCleanupAndRefusedByDrillAndRestore) {
+  Insert(5);
+  Backup();
+  for (int i = 0; i < 2; ++i) {
+    Insert(10);
+    server_.Sql("FLUSH BINARY LOGS");
+  }
+  CliResult r = Run({"--archive-binlogs"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // The archiver replaces its partial copy each run, and removes only its own files there.
+  const std::string outside = dir_ / "outside.gz";
+  WriteTextFile(outside, "not the archive's", 0640);
+  WriteTextFile(Archive() + "/partial/notes.txt", "mine", 0640);
+  fs::create_symlink(outside, Archive() + "/partial/mysql-bin.000000.gz");
+  Insert(5);
+  server_.Sql("FLUSH BINARY LOGS");
+  r = Run({"--archive-binlogs"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Exists(Archive() + "/partial/notes.txt"));
+  EXPECT_TRUE(Exists(Archive() + "/partial/mysql-bin.000000.gz"));
+  fs::remove(Archive() + "/partial/mysql-bin.000000.gz");
+  // An old name (before every dump) whose data is a link to a file outside, a FIFO under
+  // another old name, and a garbage sidecar.
+  fs::create_symlink(outside, Archive() + "/mysql-bin.000000.gz");
+  ASSERT_EQ(RunShell("mkfifo " + ShellQuote(Archive() + "/mysql-bin.000000.gz.sha256")).exit_code, 0);
+  WriteTextFile(Archive() + "/mysql-bin.999999.json", "{\"file\": 1}", 0640);
+
+  r = Run({"--cleanup"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("'" + Archive() + "/mysql-bin.000000.gz' is a symbolic link"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'" + Archive() + "/mysql-bin.999999.json': file not a string"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(ReadTextFile(outside), "not the archive's");
+  EXPECT_TRUE(Exists(Archive() + "/mysql-bin.000000.gz"));
+  EXPECT_TRUE(Exists(Archive() + "/mysql-bin.000000.gz.sha256"));
+
+  r = Run({"--restore-test"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("mysql-bin.000000.gz.sha256' is a FIFO"), std::string::npos) << r.err;
+
+  r = Run({"--restore", "latest", "--until", "end"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("mysql-bin.999999.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was loaded"), std::string::npos) << r.err;
+}
+
 // --check and the metrics file against a planted archive: sidecars with chosen times.
 class BinlogCheckTest : public ::testing::Test {
  protected:
@@ -367,8 +414,10 @@ class BinlogCheckTest : public ::testing::Test {
     fs::create_directories(folder);
     WriteTextFile(folder + "/" + name + ".json",
                   "{\"file\": \"" + name + "\", \"complete\": " + (complete ? "true" : "false") +
-                      ", \"first_event_time\": \"" + Iso(last_event - 60) +
-                      "\", \"last_event_time\": \"" + Iso(last_event) + "\", \"archived\": \"" +
+                      ", \"size\": 1000, \"first_event_time\": \"" + Iso(last_event - 60) +
+                      "\", \"last_event_time\": \"" + Iso(last_event) +
+                      "\", \"last_gtid\": null, \"gtid_state_start\": \"\", "
+                      "\"gtid_state_end\": \"\", \"next_file\": null, \"archived\": \"" +
                       Iso(archived) + "\"}\n",
                   0640);
   }
@@ -439,6 +488,23 @@ TEST_F(BinlogCheckTest, CheckJudgesTheArchiveLagAndTheMetricsFileSaysIt) {
   r = RunMysqlBackup({"-c", config_, "--check"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.find("binlog archive"), std::string::npos) << r.out;
+}
+
+TEST_F(BinlogCheckTest, AnEntryThatIsNotOursIsAWarningNamingItAndNeverBlocks) {
+  const std::time_t now = std::time(nullptr);
+  const std::string archive = backup_dir_ + "/binlog/1";
+  PlantSidecar(archive, "mysql-bin.000007", true, now - 60, now - 60);
+  PlantSidecar(archive + "/partial", "mysql-bin.000008", false, now - 5, now - 5);
+  // A FIFO where a sidecar belongs: opening it for reading would wait for a writer for ever.
+  ASSERT_EQ(RunShell("mkfifo " + ShellQuote(archive + "/mysql-bin.000006.json")).exit_code, 0);
+  CliResult r = RunMysqlBackup({"-c", config_, "--check"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("WARNING: the binlog archive holds 1 entry that mysql-backup did not write", 0),
+            0u) << r.out;
+  EXPECT_NE(r.out.find("NOT OURS: '" + archive + "/mysql-bin.000006.json' is a FIFO"),
+            std::string::npos) << r.out;
+  // The freshness verdict still comes from the files that are ours.
+  EXPECT_NE(r.out.find("OK: binlog archive '" + archive + "' is"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -223,9 +223,9 @@ TEST(ReplayCutterTest, ParsesGtids) {
 
 // --- PlanReplay ---
 
-IndexedBinlog File(uint64_t n, std::time_t first, std::time_t last, uint64_t seq_start,
+ArchivedBinlog File(uint64_t n, std::time_t first, std::time_t last, uint64_t seq_start,
                     uint64_t seq_end, bool partial = false) {
-  IndexedBinlog f;
+  ArchivedBinlog f;
   char name[32];
   std::snprintf(name, sizeof name, "mysql-bin.%06llu", static_cast<unsigned long long>(n));
   f.name = name;

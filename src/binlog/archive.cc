@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 
+#include "binlog/archive_index.h"
+#include "binlog/archive_sidecar.h"
 #include "binlog/binlog_reader.h"
 #include "codec/compressor.h"
 #include "codec/sha256.h"
@@ -29,9 +31,7 @@ namespace mysql_backup {
 
 namespace {
 
-constexpr char kSidecarSuffix[] = ".json";
 constexpr char kArchiveSuffix[] = ".gz";
-constexpr size_t kMaxSidecarBytes = 64 << 10;
 constexpr size_t kMaxStderrBytes = 64 << 10;
 
 struct ServerLog {
@@ -58,28 +58,6 @@ std::string IsoTime(uint32_t t) {
 
 std::string JsonOrNull(const std::string& s) { return s.empty() ? "null" : JsonQuote(s); }
 
-std::string StateText(const std::vector<Gtid>& state) {
-  std::string out;
-  for (const auto& g : state) out += (out.empty() ? "" : ",") + g.ToString();
-  return out;
-}
-
-std::vector<Gtid> ParseState(const std::string& text) {
-  std::vector<Gtid> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(',', pos);
-    if (end == std::string::npos) end = text.size();
-    unsigned long d = 0, s = 0;
-    unsigned long long n = 0;
-    if (std::sscanf(text.substr(pos, end - pos).c_str(), "%lu-%lu-%llu", &d, &s, &n) == 3) {
-      out.push_back({static_cast<uint32_t>(d), static_cast<uint32_t>(s), n});
-    }
-    pos = end + 1;
-  }
-  return out;
-}
-
 std::string SidecarJson(const std::string& name, unsigned long server_id, bool complete,
                         const BinlogSummary& s, uint64_t compressed_size,
                         const std::string& sha256) {
@@ -95,36 +73,12 @@ std::string SidecarJson(const std::string& name, unsigned long server_id, bool c
   j += "  \"last_event_time\": " + JsonOrNull(IsoTime(s.last_time)) + ",\n";
   j += "  \"first_gtid\": " + JsonOrNull(s.has_gtids ? s.first_gtid.ToString() : "") + ",\n";
   j += "  \"last_gtid\": " + JsonOrNull(s.has_gtids ? s.last_gtid.ToString() : "") + ",\n";
-  j += "  \"gtid_state_start\": " + JsonQuote(StateText(s.gtid_list)) + ",\n";
-  j += "  \"gtid_state_end\": " + JsonQuote(StateText(s.end_state)) + ",\n";
+  j += "  \"gtid_state_start\": " + JsonQuote(GtidStateText(s.gtid_list)) + ",\n";
+  j += "  \"gtid_state_end\": " + JsonQuote(GtidStateText(s.end_state)) + ",\n";
   j += "  \"next_file\": " + JsonOrNull(s.next_file) + ",\n";
   j += "  \"archived\": " + JsonQuote(IsoTime(static_cast<uint32_t>(std::time(nullptr)))) + "\n";
   j += "}\n";
   return j;
-}
-
-Result<JsonValue> ReadJsonAt(const DirFd& dir, const std::string& name) {
-  auto fd = OpenRegularFileAt(dir, name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
-  if (!fd.ok()) return fd.status();
-  std::string text;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = read(fd->get(), buf, sizeof buf);
-    if (n < 0) return ErrnoError(ErrorKind::kStorage, "read", dir.PathOf(name));
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxSidecarBytes) {
-      return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is too large for a sidecar");
-    }
-  }
-  auto v = ParseJson(text);
-  if (!v.ok()) return Status(v.status()).AddContext("Cannot read '" + dir.PathOf(name) + "'");
-  return v;
-}
-
-std::string StringMember(const JsonValue& v, const char* key) {
-  const JsonValue* m = v.Find(key);
-  return m != nullptr && m->AsString() != nullptr ? *m->AsString() : "";
 }
 
 // The archived files (those with a sidecar), oldest first by their number.
@@ -138,16 +92,31 @@ Result<std::vector<ArchivedFile>> ListArchived(const DirFd& dir) {
     f.name = n.substr(0, n.size() - 5);
     std::string base;
     if (!SplitBinlogName(f.name, &base, &f.number)) continue;
-    auto v = ReadJsonAt(dir, n);
-    if (!v.ok()) return v.status();
-    f.summary.next_file = StringMember(*v, "next_file");
-    f.summary.end_state = ParseState(StringMember(*v, "gtid_state_end"));
-    f.summary.gtid_list = ParseState(StringMember(*v, "gtid_state_start"));
+    auto sidecar = ReadSidecar(dir, f.name, false);
+    if (!sidecar.ok()) return sidecar.status();
+    f.summary.next_file = sidecar->next_file;
+    f.summary.end_state = sidecar->state_end;
+    f.summary.gtid_list = sidecar->state_start;
     out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(),
             [](const ArchivedFile& a, const ArchivedFile& b) { return a.number < b.number; });
   return out;
+}
+
+// Whether `name` in partial/ is a file the archiver wrote there: a regular file named
+// <binlog>.gz, <binlog>.gz.sha256 or <binlog>.json. Anything else is left alone.
+bool IsOurPartialFile(const DirFd& partial, const std::string& name) {
+  for (const char* suffix : {".gz", ".gz.sha256", ".json"}) {
+    std::string_view sv(suffix);
+    if (name.size() <= sv.size() || !name.ends_with(sv)) continue;
+    std::string base;
+    uint64_t n = 0;
+    if (!SplitBinlogName(name.substr(0, name.size() - sv.size()), &base, &n)) return false;
+    auto st = StatAt(partial, name);
+    return st.ok() && st->has_value() && S_ISREG((**st).st_mode);
+  }
+  return false;
 }
 
 // The successor's name by number, keeping the width: mysql-bin.000009 -> mysql-bin.000010.
@@ -328,14 +297,14 @@ Result<std::vector<std::string>> ReadGaps(const DirFd& dir, std::vector<JsonValu
   auto st = StatAt(dir, kGapsFileName);
   if (!st.ok()) return st.status();
   if (!st->has_value()) return out;
-  auto v = ReadJsonAt(dir, kGapsFileName);
+  auto v = ReadArchiveJson(dir, kGapsFileName);
   if (!v.ok()) return v.status();
   if (v->AsArray() == nullptr) return out;
   for (const auto& g : *v->AsArray()) {
     raw->push_back(g);
-    out.push_back("binary logs '" + StringMember(g, "missing_from") + "' to '" +
-                  StringMember(g, "missing_to") + "' are missing from the archive (found " +
-                  StringMember(g, "detected") + "; " + StringMember(g, "reason") +
+    out.push_back("binary logs '" + JsonString(g, "missing_from") + "' to '" +
+                  JsonString(g, "missing_to") + "' are missing from the archive (found " +
+                  JsonString(g, "detected") + "; " + JsonString(g, "reason") +
                   "); point-in-time recovery starts again from the first dump taken after it");
   }
   return out;
@@ -399,7 +368,7 @@ Status CheckNewArchiveAnchor(const DirFd& work, const DirFd& dir, const std::str
   auto known = ReadGaps(dir, &raw);
   if (!known.ok()) return known.status();
   for (const auto& g : raw) {
-    if (StringMember(g, "missing_from") == anchor) return Status::Ok();
+    if (JsonString(g, "missing_from") == anchor) return Status::Ok();
   }
   std::string missing_to = anchor;
   std::string what;
@@ -489,8 +458,8 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
     // A recorded gap already skips to where the archive resumed (nothing complete may have
     // been archived since): continue there, without a continuity check across the gap.
     for (const auto& g : raw_gaps) {
-      if (StringMember(g, "missing_from") == want && !StringMember(g, "resumes_at").empty()) {
-        want = StringMember(g, "resumes_at");
+      if (JsonString(g, "missing_from") == want && !JsonString(g, "resumes_at").empty()) {
+        want = JsonString(g, "resumes_at");
         prev.reset();
       }
     }
@@ -610,6 +579,7 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
   if (partial_names.ok()) {
     for (const auto& n : *partial_names) {
       if (!report.partial.empty() && n.rfind(report.partial + ".", 0) == 0) continue;
+      if (!IsOurPartialFile(*partial, n)) continue;
       unlinkat(partial->get(), n.c_str(), 0);
     }
     (void)FsyncDir(*partial);
@@ -620,82 +590,37 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
 Result<std::vector<Status>> VerifyBinlogArchive(const std::string& backup_dir,
                                                 std::vector<std::string>* checked) {
   std::vector<Status> problems;
-  auto top = OpenTopDirectory(backup_dir);
-  if (!top.ok()) return top.status();
-  auto binlog = OpenSubdirectory(*top, kBinlogFolderName);
-  if (!binlog.ok()) return binlog.status();
-  if (!binlog->has_value()) return problems;
-  auto servers = ListDirectory(**binlog);
-  if (!servers.ok()) return servers.status();
-  for (const auto& server : *servers) {
-    auto dir = OpenSubdirectory(**binlog, server);
-    if (!dir.ok()) {
-      problems.push_back(dir.status());
-      continue;
+  auto archives = ReadArchiveIndex(backup_dir);
+  if (!archives.ok()) return archives.status();
+  for (const auto& archive : *archives) {
+    // Entries that are not ours count as checked (and failed), under their folder's name.
+    for (const auto& p : archive.problems) {
+      problems.push_back(p);
+      checked->push_back(archive.dir.path);
     }
-    if (!dir->has_value()) continue;
-    const DirFd& d = **dir;
-    std::vector<JsonValue> raw_gaps;
-    auto gaps = ReadGaps(d, &raw_gaps);
-    if (!gaps.ok()) {
-      problems.push_back(gaps.status());
-      continue;
-    }
-    auto archived = ListArchived(d);
-    if (!archived.ok()) {
-      problems.push_back(archived.status());
-      continue;
-    }
+    const DirFd& d = archive.dir;
     std::string prev_name;
     BinlogSummary prev;
-    for (const auto& a : *archived) {
-      std::string gz = a.name + kArchiveSuffix;
-      std::string path = d.PathOf(gz);
+    for (const auto& a : archive.files) {
+      std::string path = d.PathOf(a.name + kArchiveSuffix);
       checked->push_back(path);
-      auto want_sha = ReadChecksumFileAt(d, gz + kChecksumSuffix, gz);
-      auto fd = OpenRegularFileAt(d, gz, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
-      if (!want_sha.ok() || !fd.ok()) {
-        problems.push_back(Status(!want_sha.ok() ? want_sha.status() : fd.status())
-                               .AddContext("'" + path + "'"));
-        prev_name.clear();
-        continue;
-      }
-      BinlogReader reader;
-      Sha256 hash;
-      auto decompressor = MakeDecompressor(Compression::kGzip, &reader);
-      std::vector<uint8_t> buf(256 * 1024);
-      Status s;
-      for (;;) {
-        ssize_t n = read(fd->get(), buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          s = ErrnoError(ErrorKind::kStorage, "read", path);
-          break;
-        }
-        if (n == 0) break;
-        hash.Update({buf.data(), static_cast<size_t>(n)});
-        s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
-        if (!s.ok()) break;
-      }
-      if (s.ok()) s = decompressor->Finish();
-      auto summary = s.ok() ? reader.Finish() : Result<BinlogSummary>(s);
-      std::string sha = hash.FinishHex();
-      if (s.ok() && sha != *want_sha) {
-        s = Status(ErrorKind::kIntegrity, "SHA-256 is " + sha + ", its .sha256 says " + *want_sha);
-      } else if (s.ok() && !summary.ok()) {
-        s = summary.status();
-      } else if (s.ok() && !summary->complete()) {
-        s = Status(ErrorKind::kIntegrity, "does not end in a Rotate or Stop event");
-      } else if (s.ok() && summary->next_file != a.summary.next_file) {
-        s = Status(ErrorKind::kIntegrity, "rotates to '" + summary->next_file +
-                                              "', its sidecar says '" + a.summary.next_file + "'");
+      auto summary = ReadArchivedBinlog(d, a.name);
+      Status s = summary.ok() ? Status::Ok() : summary.status();
+      if (s.ok() && !summary->complete()) {
+        s = Status(ErrorKind::kIntegrity, "'" + path + "' does not end in a Rotate or Stop event");
+      } else if (s.ok() && summary->next_file != a.next_file) {
+        s = Status(ErrorKind::kIntegrity, "'" + path + "' rotates to '" + summary->next_file +
+                                              "', its sidecar says '" + a.next_file + "'");
       } else if (s.ok() && !prev_name.empty()) {
         bool gap_recorded = false;
-        for (const auto& g : raw_gaps) gap_recorded |= StringMember(g, "resumes_at") == a.name;
-        if (!gap_recorded) s = CheckFollowsOn(prev_name, prev, a.name, *summary);
+        for (const auto& g : archive.gaps) gap_recorded |= g.resumes_at == a.name;
+        if (!gap_recorded) {
+          s = CheckFollowsOn(prev_name, prev, a.name, *summary);
+          if (!s.ok()) s = Status(s).AddContext("'" + path + "'");
+        }
       }
       if (!s.ok()) {
-        problems.push_back(Status(s).AddContext("'" + path + "'"));
+        problems.push_back(s);
         prev_name.clear();
         continue;
       }

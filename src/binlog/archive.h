@@ -53,8 +53,10 @@ Result<ArchiveRunReport> ArchiveBinlogs(const ConnectionConfig& conn, const std:
 
 // Re-checks every archived file under <backup_dir>/binlog: checksum, gzip stream, binlog
 // events and CRC32s, completeness, and that each file follows on from the one before (a
-// recorded gap excepted). Returns one problem per bad file; an empty list when all is well or
-// there is no archive. Errors: kStorage when the folders cannot be read.
+// recorded gap excepted). Returns one problem per bad file and per entry that is not ours (a
+// link, FIFO, folder or foreign sidecar under a binlog name); an empty list when all is well or
+// there is no archive. `checked` gets the path of each file looked at (for an entry that is not
+// ours, its folder). Errors: kStorage when the folders cannot be read.
 Result<std::vector<Status>> VerifyBinlogArchive(const std::string& backup_dir,
                                                 std::vector<std::string>* checked);
 

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <set>
 
 #include "binlog/archive.h"
@@ -13,70 +12,10 @@
 #include "codec/sha256.h"
 #include "dump/verify.h"
 #include "storage/backup_name.h"
-#include "util/json_value.h"
 
 namespace mysql_backup {
 
 namespace {
-
-constexpr size_t kMaxJsonBytes = 1 << 20;
-
-Result<JsonValue> ReadJson(const DirFd& dir, const std::string& name) {
-  auto fd = OpenRegularFileAt(dir, name, ErrorKind::kIntegrity, ErrorKind::kIntegrity);
-  if (!fd.ok()) return fd.status();
-  std::string text;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = read(fd->get(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(ErrorKind::kStorage, "read", dir.PathOf(name));
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxJsonBytes) {
-      return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is too large");
-    }
-  }
-  auto v = ParseJson(text);
-  if (!v.ok()) return Status(v.status()).AddContext("Cannot read '" + dir.PathOf(name) + "'");
-  return v;
-}
-
-std::string Str(const JsonValue& v, const char* key) {
-  const JsonValue* m = v.Find(key);
-  return m != nullptr && m->AsString() != nullptr ? *m->AsString() : "";
-}
-
-// "2026-12-01T14:31:00Z" -> Unix time; 0 when absent or malformed.
-std::time_t IsoTime(const std::string& text) {
-  struct tm tm = {};
-  char z = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 || z != 'Z') {
-    return 0;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return timegm(&tm);
-}
-
-Result<ArchivedBinlog> ReadSidecar(const DirFd& dir, const std::string& name) {
-  ArchivedBinlog f;
-  f.name = name;
-  if (!SplitBinlogName(name, &f.base, &f.number)) {
-    return Status(ErrorKind::kIntegrity, "'" + dir.PathOf(name) + "' is not a binlog name");
-  }
-  auto v = ReadJson(dir, name + ".json");
-  if (!v.ok()) return v.status();
-  const JsonValue* complete = v->Find("complete");
-  f.complete = complete != nullptr && complete->AsBool().value_or(false);
-  const JsonValue* size = v->Find("size");
-  f.size = size != nullptr ? size->AsUint64().value_or(0) : 0;
-  f.next_file = Str(*v, "next_file");
-  f.first_event_time = IsoTime(Str(*v, "first_event_time"));
-  f.last_event_time = IsoTime(Str(*v, "last_event_time"));
-  f.archived_time = IsoTime(Str(*v, "archived"));
-  return f;
-}
 
 // The binlog name a file in the archive folder belongs to ("mysql-bin.000012.gz.sha256" ->
 // "mysql-bin.000012"), or "" for anything else.
@@ -97,6 +36,39 @@ std::string BinlogNameOf(const std::string& file, std::string* suffix) {
 
 }  // namespace
 
+namespace {
+
+// Problems with data files under our names: anything but a regular file is not ours (a link
+// would point out of the folder, a FIFO would block a reader, a folder cannot be a file).
+void CheckDataEntry(const DirFd& dir, const std::string& entry, const std::string& name,
+                    std::vector<Status>* problems, std::set<std::string>* tainted) {
+  auto st = StatAt(dir, entry);
+  if (!st.ok()) {
+    problems->push_back(st.status());
+    tainted->insert(name);
+    return;
+  }
+  if (st->has_value() && !S_ISREG((**st).st_mode)) {
+    problems->push_back(Status(ErrorKind::kIntegrity,
+                               "'" + dir.PathOf(entry) + "' is " + KindOf((**st).st_mode) +
+                                   ", not a file the archiver writes; mysql-backup neither "
+                                   "reads nor deletes it: move it out of '" + dir.path + "'"));
+    tainted->insert(name);
+  }
+}
+
+}  // namespace
+
+Status ServerEntryProblem(const DirFd& binlog, const std::string& name, mode_t mode) {
+  if (S_ISDIR(mode)) return Status::Ok();
+  bool server_id = !name.empty() && name.find_first_not_of("0123456789") == std::string::npos;
+  if (!S_ISLNK(mode) && !server_id) return Status::Ok();  // someone's notes: not our business
+  return Status(ErrorKind::kIntegrity,
+                "'" + binlog.PathOf(name) + "' is " + KindOf(mode) +
+                    " where a server's archive folder belongs; mysql-backup neither follows nor "
+                    "deletes it: move it out of '" + binlog.path + "'");
+}
+
 Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server) {
   ServerArchive a;
   a.server = server;
@@ -106,59 +78,81 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
   a.dir = std::move(**dir);
   auto names = ListDirectory(a.dir);
   if (!names.ok()) return names.status();
-  std::set<std::string> sidecars, data;
+  std::set<std::string> sidecars, data, tainted;
   for (const auto& n : *names) {
     std::string suffix;
     std::string name = BinlogNameOf(n, &suffix);
     if (name.empty()) continue;
-    (suffix == ".json" ? sidecars : data).insert(name);
+    if (suffix == ".json") {
+      sidecars.insert(name);
+    } else {
+      data.insert(name);
+      CheckDataEntry(a.dir, n, name, &a.problems, &tainted);
+    }
   }
   for (const auto& name : sidecars) {
-    auto f = ReadSidecar(a.dir, name);
-    if (!f.ok()) return f.status();
-    a.files.push_back(std::move(*f));
+    auto f = ReadSidecar(a.dir, name, false);
+    if (!f.ok()) {
+      a.problems.push_back(f.status());
+      tainted.insert(name);
+      continue;
+    }
+    if (!tainted.count(name)) a.files.push_back(std::move(*f));
   }
   std::sort(a.files.begin(), a.files.end(), [](const ArchivedBinlog& x, const ArchivedBinlog& y) {
     return x.base != y.base ? x.base < y.base : x.number < y.number;
   });
   for (const auto& name : data) {
-    if (!sidecars.count(name)) a.unpublished.push_back(name);
+    if (!sidecars.count(name) && !tainted.count(name)) a.unpublished.push_back(name);
   }
 
   auto partial = OpenSubdirectory(a.dir, kPartialFolderName);
-  if (!partial.ok()) return partial.status();
-  if (partial->has_value()) {
+  if (!partial.ok()) {
+    a.problems.push_back(partial.status());
+  } else if (partial->has_value()) {
     auto pnames = ListDirectory(**partial);
     if (!pnames.ok()) return pnames.status();
+    std::set<std::string> ptainted;
     for (const auto& n : *pnames) {
       std::string suffix;
       std::string name = BinlogNameOf(n, &suffix);
-      if (!name.empty() && suffix == ".gz") {
-        auto st = StatAt(**partial, n);
-        if (st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
-          a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
-        }
+      if (name.empty() || suffix == ".json") continue;
+      CheckDataEntry(**partial, n, name, &a.problems, &ptainted);
+      auto st = StatAt(**partial, n);
+      if (suffix == ".gz" && st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
+        a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
       }
+    }
+    for (const auto& n : *pnames) {
+      std::string suffix;
+      std::string name = BinlogNameOf(n, &suffix);
       if (name.empty() || suffix != ".json") continue;
-      auto f = ReadSidecar(**partial, name);
-      if (!f.ok()) return f.status();
+      auto f = ReadSidecar(**partial, name, true);
+      if (!f.ok()) {
+        a.problems.push_back(f.status());
+        continue;
+      }
+      if (ptainted.count(name)) continue;
       if (!a.partial || f->number > a.partial->number) a.partial = std::move(*f);
     }
   }
 
-  auto gaps_stat = StatAt(a.dir, kGapsFileName);
-  if (!gaps_stat.ok()) return gaps_stat.status();
-  if (gaps_stat->has_value()) {
-    auto v = ReadJson(a.dir, kGapsFileName);
-    if (!v.ok()) return v.status();
-    if (v->AsArray() != nullptr) {
-      for (const auto& g : *v->AsArray()) {
-        a.gaps.push_back({Str(g, "missing_from"), Str(g, "missing_to"), Str(g, "resumes_at"),
-                          Str(g, "reason")});
-      }
-    }
+  auto gaps = ReadGapsFile(a.dir);
+  if (gaps.ok()) {
+    a.gaps = std::move(*gaps);
+  } else {
+    a.problems.push_back(gaps.status());
   }
   return a;
+}
+
+Status ArchiveProblems(const ServerArchive& archive) {
+  std::string list;
+  for (const auto& p : archive.problems) list += (list.empty() ? "" : " | ") + p.ToString();
+  return Status(ErrorKind::kIntegrity, "the binlog archive '" + archive.dir.path + "' holds " +
+                                           std::to_string(archive.problems.size()) +
+                                           " entr" + (archive.problems.size() == 1 ? "y" : "ies") +
+                                           " that mysql-backup did not write: " + list);
 }
 
 bool SameSeries(const std::string& a, const std::string& b) {
@@ -173,23 +167,37 @@ Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir) {
   return OpenSubdirectory(*top, kBinlogFolderName);
 }
 
-Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir) {
+Result<std::vector<ServerArchive>> ReadServerArchives(const DirFd& binlog) {
   std::vector<ServerArchive> out;
-  auto binlog = OpenBinlogFolder(backup_dir);
-  if (!binlog.ok()) return binlog.status();
-  if (!binlog->has_value()) return out;
-  auto servers = ListDirectory(**binlog);
+  auto servers = ListDirectory(binlog);
   if (!servers.ok()) return servers.status();
   for (const auto& server : *servers) {
     if (server.empty() || server[0] == '.') continue;
-    auto st = StatAt(**binlog, server);
+    auto st = StatAt(binlog, server);
     if (!st.ok()) return st.status();
-    if (!st->has_value() || !S_ISDIR((**st).st_mode)) continue;
-    auto a = ReadServerArchive(**binlog, server);
+    if (!st->has_value()) continue;
+    if (Status bad = ServerEntryProblem(binlog, server, (**st).st_mode); !bad.ok()) {
+      // Listed, never opened: its folder stays closed, so nothing reads or deletes through it.
+      ServerArchive a;
+      a.server = server;
+      a.dir.path = binlog.PathOf(server);
+      a.problems.push_back(bad);
+      out.push_back(std::move(a));
+      continue;
+    }
+    if (!S_ISDIR((**st).st_mode)) continue;
+    auto a = ReadServerArchive(binlog, server);
     if (!a.ok()) return a.status();
     out.push_back(std::move(*a));
   }
   return out;
+}
+
+Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir) {
+  auto binlog = OpenBinlogFolder(backup_dir);
+  if (!binlog.ok()) return binlog.status();
+  if (!binlog->has_value()) return std::vector<ServerArchive>();
+  return ReadServerArchives(**binlog);
 }
 
 Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& name) {
@@ -216,7 +224,7 @@ Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& na
   }
   if (s.ok()) s = decompressor->Finish();
   std::string sha = hash.FinishHex();
-  if (s.ok() && sha != *want_sha) {
+  if (sha != *want_sha) {
     return Status(ErrorKind::kIntegrity,
                   "'" + path + "': SHA-256 is " + sha + ", its .sha256 says " + *want_sha);
   }

@@ -12,32 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "binlog/archive_sidecar.h"
 #include "binlog/binlog_reader.h"
 #include "storage/dir_fd.h"
 #include "util/status.h"
 
 namespace mysql_backup {
-
-// One archived file as its sidecar describes it.
-struct ArchivedBinlog {
-  std::string name;  // "mysql-bin.000012"
-  std::string base;  // "mysql-bin"
-  uint64_t number = 0;
-  bool complete = false;
-  uint64_t size = 0;  // of the binlog itself (uncompressed)
-  std::string next_file;
-  std::time_t first_event_time = 0;  // 0: unknown / no event with a time
-  std::time_t last_event_time = 0;
-  std::time_t archived_time = 0;  // when the archiver wrote the sidecar
-};
-
-// A gap recorded in gaps.json.
-struct RecordedGap {
-  std::string missing_from;
-  std::string missing_to;
-  std::string resumes_at;
-  std::string reason;
-};
 
 struct ServerArchive {
   std::string server;  // the folder name: the server_id
@@ -51,22 +31,41 @@ struct ServerArchive {
   // Binlog names that have a .gz or .gz.sha256 but no sidecar: not archived (a run or a cleanup
   // was interrupted). Sorted by name.
   std::vector<std::string> unpublished;
+  // Entries that are not what the archiver writes: a sidecar that does not read as ours, a
+  // link, FIFO or folder under one of our names, an unreadable gaps.json. Each names the entry
+  // and what to do. The binlog names involved are in neither `files` nor `unpublished`: no
+  // task uses or deletes them; the restore and the drill refuse a folder that has any.
+  std::vector<Status> problems;
 };
 
 // <backup_dir>/binlog, nullopt when there is none. Errors: kStorage.
 Result<std::optional<DirFd>> OpenBinlogFolder(const std::string& backup_dir);
 
-// One server folder inside the binlog folder. Errors as ReadArchiveIndex.
+// What is wrong with the entry `name` (of type `mode`, from lstat) of the binlog folder: a link,
+// or anything but a folder under a server_id name. Ok for a folder, and for other names.
+Status ServerEntryProblem(const DirFd& binlog, const std::string& name, mode_t mode);
+
+// One server folder inside the binlog folder. What is wrong with single entries goes to
+// `problems`; errors only for the folder itself (as ReadArchiveIndex).
 Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& server);
 
+// Every server folder in the binlog folder `binlog`, sorted by name (names starting with '.'
+// and other non-folders left out). A link there, or a non-folder under a server_id name, is
+// listed as a ServerArchive with no open folder (dir.fd invalid), no files and one problem.
+// Errors as ReadArchiveIndex.
+Result<std::vector<ServerArchive>> ReadServerArchives(const DirFd& binlog);
+
 // Every <backup_dir>/binlog/<server_id>/ folder, sorted by name; empty when there is no binlog
-// folder. Errors: kStorage (unreadable, a link), kIntegrity (a sidecar or gaps.json that does
-// not parse).
+// folder. Errors: kStorage (a folder unreadable, a link).
 Result<std::vector<ServerArchive>> ReadArchiveIndex(const std::string& backup_dir);
 
 // Checksum, gzip stream and every event (CRC32s) of `<name>.gz` in `dir` against its .sha256.
 // Errors: kIntegrity naming what is wrong, kStorage when it cannot be read.
 Result<BinlogSummary> ReadArchivedBinlog(const DirFd& dir, const std::string& name);
+
+// One kIntegrity error listing every entry of `archive.problems`, for tasks that refuse a
+// folder that has any.
+Status ArchiveProblems(const ServerArchive& archive);
 
 // Whether two binlog names belong to one numbered series ("mysql-bin.000003", "mysql-bin.000010").
 bool SameSeries(const std::string& a, const std::string& b);

@@ -21,7 +21,18 @@ uint64_t SizeAt(const DirFd& dir, const std::string& name) {
   return st.ok() && st->has_value() ? static_cast<uint64_t>((**st).st_size) : 0;
 }
 
+// Removes `name` when it is a regular file (gone already: fine). The reader left out entries
+// that are not, but a name can change between that look and this one; unlinkat never follows
+// a link, so the worst a swap can do is remove a link of ours from our own folder.
 Status UnlinkAt(const DirFd& dir, const std::string& name) {
+  auto st = StatAt(dir, name);
+  if (!st.ok()) return st.status();
+  if (!st->has_value()) return Status::Ok();
+  if (!S_ISREG((**st).st_mode)) {
+    return Status(ErrorKind::kStorage, "'" + dir.PathOf(name) + "' is " +
+                                           KindOf((**st).st_mode) +
+                                           ", not a file the archiver writes; left alone");
+  }
   if (unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT) {
     return ErrnoError(ErrorKind::kStorage, "delete", dir.PathOf(name));
   }
@@ -43,9 +54,15 @@ Result<std::vector<ArchivePruneReport>> PruneBinlogArchive(const std::string& ba
     if (server.empty() || server[0] == '.') continue;
     auto st = StatAt(**binlog, server);
     if (!st.ok()) return st.status();
-    if (!st->has_value() || !S_ISDIR((**st).st_mode)) continue;
+    if (!st->has_value()) continue;
     ArchivePruneReport report;
     report.archive_dir = (*binlog)->PathOf(server);
+    if (Status bad = ServerEntryProblem(**binlog, server, (**st).st_mode); !bad.ok()) {
+      report.warnings.push_back(bad);
+      out.push_back(std::move(report));
+      continue;
+    }
+    if (!S_ISDIR((**st).st_mode)) continue;
     // The archiver's lock: while it runs, its view of the archive (the newest sidecar) must not
     // change under it. It never waits for the lock, so neither does the cleanup.
     UniqueFd lock;
@@ -67,6 +84,7 @@ Result<std::vector<ArchivePruneReport>> PruneBinlogArchive(const std::string& ba
     std::vector<std::string> archived;
     for (const auto& f : archive->files) archived.push_back(f.name);
     BinlogPrunePlan plan = PlanBinlogPrune(archived, archive->unpublished, needed);
+    report.warnings = archive->problems;
     report.anchors = plan.anchors;
     report.notes = plan.kept_because;
     const DirFd& dir = archive->dir;

@@ -28,12 +28,16 @@ struct ArchivePruneReport {
   std::vector<PrunedBinlog> deleted;  // (dry run: would be deleted)
   std::vector<std::string> notes;    // why something stays, sentences for the log
   std::vector<Status> errors;        // deletions that failed (the rest went on)
+  // Entries that are not ours (binlog/archive_index.h `problems`): left alone, for the log.
+  std::vector<Status> warnings;
 };
 
 // For every server folder under <backup_dir>/binlog: deletes (with `dry_run`, only lists) the
 // archived binlogs before the oldest of `needed` (the files of every kept dump's binlog
 // position). A folder whose --archive-binlogs run holds its lock is left alone (a note says
-// so); a dry run takes no lock. Empty when there is no archive. Errors: kStorage when the
+// so); a dry run takes no lock. Only regular files under our names are deleted: a link, FIFO
+// or folder there, or a sidecar that is not ours, is left alone with a warning (and the
+// file it belongs to with it). Empty when there is no archive. Errors: kStorage when the
 // archive cannot be read.
 Result<std::vector<ArchivePruneReport>> PruneBinlogArchive(const std::string& backup_dir,
                                                            const std::vector<std::string>& needed,

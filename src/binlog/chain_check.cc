@@ -18,6 +18,11 @@ Result<ChainCheckReport> CheckBinlogChain(const std::string& backup_dir,
   }
   auto index = ReadArchiveIndex(backup_dir);
   if (!index.ok()) return index.status();
+  // An entry that is not ours could be a file of the chain that the index left out: the drill
+  // vouches for no archive holding one.
+  for (const auto& a : *index) {
+    if (!a.problems.empty()) return ArchiveProblems(a);
+  }
   // The server folder holding the dump's file; failing that, the one that has archived most
   // of its series (a dump newer than everything archived).
   const ServerArchive* archive = nullptr;

@@ -100,7 +100,7 @@ Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(
   for (size_t i = 0; i < plan.files.size() && !cutter.reached() && cutter.conflict().empty();
        ++i) {
     if (cancel != nullptr && cancel->load()) return Status(ErrorKind::kProcess, "Interrupted by a signal");
-    const IndexedBinlog& f = plan.files[i];
+    const ArchivedBinlog& f = plan.files[i];
     if (f.partial && !partial_dir->has_value()) {
       return Status(ErrorKind::kIntegrity, "'" + archive_dir.PathOf(kPartialFolderName) +
                                                "' vanished while the restore read it");

@@ -44,7 +44,7 @@ bool DumpBeforeTarget(const DumpPoint& d, const ReplayTarget& t) {
 }
 
 // Whether the target lies within `f` or before its end.
-bool FileReaches(const IndexedBinlog& f, const ReplayTarget& t) {
+bool FileReaches(const ArchivedBinlog& f, const ReplayTarget& t) {
   switch (t.kind) {
     case ReplayTarget::Kind::kTime:
       return f.last_time != 0 && f.last_time >= t.time;
@@ -60,7 +60,7 @@ bool FileReaches(const IndexedBinlog& f, const ReplayTarget& t) {
 
 }  // namespace
 
-bool FollowsOn(const IndexedBinlog& a, const IndexedBinlog& b) {
+bool FollowsOn(const ArchivedBinlog& a, const ArchivedBinlog& b) {
   if (a.next_file != b.name) return false;
   for (const auto& g : a.state_end) {
     auto it = std::find_if(b.state_start.begin(), b.state_start.end(), [&](const Gtid& x) {
@@ -162,12 +162,12 @@ Result<ReplayPlan> PlanReplay(const std::vector<DumpPoint>& dumps,
   }
 
   // Follow the chain until the target lies within it.
-  const IndexedBinlog* cur = at_partial ? &*archive->partial : &archive->files[at];
+  const ArchivedBinlog* cur = at_partial ? &*archive->partial : &archive->files[at];
   plan.files.push_back(*cur);
   std::string broken;  // why the chain ends, when it does before the target
   bool reached = FileReaches(*cur, target);
   while (!reached && !cur->partial) {
-    const IndexedBinlog* next = nullptr;
+    const ArchivedBinlog* next = nullptr;
     if (at + 1 < archive->files.size() && archive->files[at + 1].name == cur->next_file) {
       next = &archive->files[at + 1];
       ++at;
@@ -205,7 +205,7 @@ Result<ReplayPlan> PlanReplay(const std::vector<DumpPoint>& dumps,
   }
   if (target.kind == ReplayTarget::Kind::kEnd && broken.rfind("a gap", 0) != 0) reached = true;
   if (!reached) {
-    const IndexedBinlog& last = plan.files.back();
+    const ArchivedBinlog& last = plan.files.back();
     std::string moment =
         last.last_time != 0
             ? describe(last.last_time) +

@@ -40,7 +40,7 @@ struct ReplayPlan {
   size_t dump = 0;     // index into the dumps given
   size_t archive = 0;  // index into the archives given
   BinlogPosition start;
-  std::vector<IndexedBinlog> files;  // in replay order; the last may be the partial copy
+  std::vector<ArchivedBinlog> files;  // in replay order; the last may be the partial copy
 };
 
 // `dumps` newest first. `describe` renders a time for messages (the user's zone).
@@ -53,7 +53,7 @@ Result<ReplayPlan> PlanReplay(const std::vector<DumpPoint>& dumps,
 
 // Whether `b` starts where `a` ends: a rotates to b, and every GTID of a's end state is in b's
 // start state with the same sequence number.
-bool FollowsOn(const IndexedBinlog& a, const IndexedBinlog& b);
+bool FollowsOn(const ArchivedBinlog& a, const ArchivedBinlog& b);
 
 }  // namespace mysql_backup
 

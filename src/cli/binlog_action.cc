@@ -23,7 +23,7 @@ std::string NewestDumpBinlogFile(const RunContext& ctx) {
       ctx.logger.Warning("Cannot read '" + where.path + "', ignoring it: " + m.status().ToString());
       continue;
     }
-    if (auto p = EarliestPosition(*m)) return p->file;
+    if (auto p = ReplayStartOf(*m).position) return p->file;
   }
   return "";
 }

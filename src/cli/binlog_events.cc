@@ -85,7 +85,7 @@ Status RunBinlogEventsAction(const RunContext& ctx) {
     if (!server->has_value()) continue;
     auto partial = OpenSubdirectory(**server, kPartialFolderName);
     if (!partial.ok()) return partial.status();
-    std::vector<IndexedBinlog> files = archive.files;
+    std::vector<ArchivedBinlog> files = archive.files;
     if (archive.partial) files.push_back(*archive.partial);
     for (const auto& f : files) {
       if (ctx.cancel != nullptr && ctx.cancel->load()) {

@@ -61,9 +61,10 @@ bool Managed(const std::set<Series>& series, const BackupName& name) {
   return series.count({name.kind, name.kind == BackupKind::kAccounts ? "" : name.database}) != 0;
 }
 
-// The binlog files that the kept backups' runs need for point-in-time recovery: the earliest
-// recorded position of each run with a backup left. Nullopt (with `why`) when a kept run's
-// manifest cannot be read: what it needs is then unknown, and no archived binlog may go.
+// The binlog files that the kept backups' runs need for point-in-time recovery: where each run
+// with a backup left would start its replay (binlog/dump_position.h). Nullopt (with `why`) when
+// a kept run's manifest cannot be read, or records positions that do not make a start: what it
+// needs is then unknown, and no archived binlog may go. A run that records none needs none.
 std::optional<std::vector<std::string>> NeededBinlogFiles(BackupDirectory& dir,
                                                           const std::vector<BackupFile>& kept,
                                                           std::string* why) {
@@ -82,7 +83,12 @@ std::optional<std::vector<std::string>> NeededBinlogFiles(BackupDirectory& dir,
       *why = read.status().ToString();
       return std::nullopt;
     }
-    if (auto p = EarliestPosition(*read)) out.push_back(p->file);
+    ReplayStart start = ReplayStartOf(*read);
+    if (start.partly_recorded) {
+      *why = "'" + m.path + "': " + start.why_not;
+      return std::nullopt;
+    }
+    if (start.position) out.push_back(start.position->file);
   }
   return out;
 }
@@ -97,8 +103,9 @@ Status PruneArchivedBinlogs(const RunContext& ctx, BackupDirectory& dir,
   std::string why;
   auto needed = NeededBinlogFiles(dir, kept, &why);
   if (!needed) {
-    ctx.logger.Warning("Archived binary logs are all kept: the manifest of a kept backup cannot "
-                       "be read, so what it needs is unknown: " + why);
+    ctx.logger.Warning("Archived binary logs are all kept: what a kept backup's run needs is "
+                       "unknown (its manifest cannot be read, or its positions make no start): " +
+                       why);
     return Status::Ok();
   }
   auto reports = PruneBinlogArchive(dir.path(), *needed, dry);
@@ -106,6 +113,9 @@ Status PruneArchivedBinlogs(const RunContext& ctx, BackupDirectory& dir,
   Status first_error;
   for (const auto& r : *reports) {
     for (const auto& note : r.notes) Say(ctx, "Binlog archive '" + r.archive_dir + "': " + note);
+    for (const auto& w : r.warnings) {
+      ctx.logger.Warning("Binlog archive: left alone: " + w.ToString());
+    }
     uint64_t freed = 0;
     for (const auto& p : r.deleted) {
       std::string what = p.archived ? "" : ", not archived: left by an interrupted run";

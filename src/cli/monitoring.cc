@@ -55,17 +55,21 @@ void SendPing(const RunContext& ctx, const std::string& suffix, const std::strin
 }
 
 // The times of every binlog archive under backup_dir, from the sidecars (empty: no archive).
-Result<std::vector<monitor::BinlogArchiveTimes>> ReadBinlogArchiveTimes(const std::string& backup_dir) {
+// Entries that are not ours are left out of the times and added to `problems`.
+Result<std::vector<monitor::BinlogArchiveTimes>> ReadBinlogArchiveTimes(
+    const std::string& backup_dir, std::vector<Status>* problems) {
   std::vector<monitor::BinlogArchiveTimes> out;
   auto index = ReadArchiveIndex(backup_dir);
   if (!index.ok()) return index.status();
   for (const auto& a : *index) {
+    problems->insert(problems->end(), a.problems.begin(), a.problems.end());
+    if (!a.dir.fd.valid()) continue;  // not a folder (ServerEntryProblem): no times to read
     monitor::BinlogArchiveTimes t;
     t.server = a.server;
     t.archive_dir = a.dir.path;
-    for (const auto& f : a.files) t.last_event = std::max(t.last_event, f.last_event_time);
+    for (const auto& f : a.files) t.last_event = std::max(t.last_event, f.last_time);
     if (a.partial) {
-      t.last_event = std::max(t.last_event, a.partial->last_event_time);
+      t.last_event = std::max(t.last_event, a.partial->last_time);
       t.last_copied = a.partial->archived_time;
     } else {
       // A run is refreshing the copy right now (its sidecar goes first): the copy being
@@ -93,7 +97,15 @@ void RefreshMetrics(const RunContext& ctx, const monitor::MonitorState& overlay)
       ctx.logger.Warning("Metrics file: cannot list the backups, ignoring: " +
                          backups.status().ToString());
     }
-    auto binlogs = ReadBinlogArchiveTimes(ctx.config.backup.backup_dir);
+    std::vector<Status> problems;
+    auto binlogs = ReadBinlogArchiveTimes(ctx.config.backup.backup_dir, &problems);
+    // One line, not one per entry: this runs after every action (--check names them).
+    if (!problems.empty()) {
+      ctx.logger.Warning("Metrics file: " + std::to_string(problems.size()) +
+                         " entr" + (problems.size() == 1 ? "y" : "ies") +
+                         " of the binlog archive that mysql-backup did not write left out, "
+                         "ignoring (mysql-backup --check names them)");
+    }
     if (binlogs.ok()) {
       snapshot.binlog_archives = std::move(*binlogs);
     } else {
@@ -217,8 +229,9 @@ int RunCheckAction(const RunContext& ctx) {
   std::string summary = monitor::StaleSummary(verdicts);
   // The binlog archive, when [pitr] archives and max_lag asks for it.
   std::optional<monitor::BinlogVerdict> binlog;
+  std::vector<Status> binlog_problems;
   if (ctx.config.pitr.enabled && ctx.config.pitr.max_lag_sec > 0) {
-    auto times = ReadBinlogArchiveTimes(ctx.config.backup.backup_dir);
+    auto times = ReadBinlogArchiveTimes(ctx.config.backup.backup_dir, &binlog_problems);
     if (!times.ok()) {
       std::string line = "UNKNOWN: cannot read the binlog archive: " + times.status().ToString();
       PrintResultLine(line);
@@ -232,13 +245,23 @@ int RunCheckAction(const RunContext& ctx) {
       summary += (summary.empty() ? "" : "; ") + monitor::BinlogStaleSummary(*binlog);
     }
   }
+  // Entries that are not ours do not hide the freshness verdict (judged from the others), but
+  // they are at least a WARNING: the restore and the drill refuse the archive while they exist.
+  if (!binlog_problems.empty()) {
+    if (code == 0) code = 1;
+    summary += (summary.empty() ? "" : "; ") + std::string("the binlog archive holds ") +
+               std::to_string(binlog_problems.size()) +
+               " entr" + (binlog_problems.size() == 1 ? "y" : "ies") +
+               " that mysql-backup did not write (point-in-time restore and the drill refuse it "
+               "until they are moved out)";
+  }
   // The first line is the summary, as monitoring plugins show it.
   std::string head = code == 0 ? "OK: " + std::to_string(verdicts.size()) +
                                      " backup series fresh in '" + dir->path() + "'" +
                                      (binlog ? ", binlog archive " + monitor::FormatAge(binlog->lag_sec) +
                                                    " behind"
                                              : std::string())
-                               : "CRITICAL: " + summary;
+                               : (code == 1 ? "WARNING: " : "CRITICAL: ") + summary;
   PrintResultLine(head);
   for (const auto& v : verdicts) {
     std::string line = monitor::VerdictLine(v);
@@ -250,6 +273,11 @@ int RunCheckAction(const RunContext& ctx) {
     std::string line = monitor::BinlogVerdictLine(*binlog);
     PrintResultLine(line);
     ctx.logger.Info(line, {{"BACKUP_CHECKED_TYPE", "binlogs"}});
+  }
+  for (const auto& p : binlog_problems) {
+    std::string line = "NOT OURS: " + p.ToString();
+    PrintResultLine(line);
+    ctx.logger.Warning(line);
   }
   if (code != 0) {
     // The notify unit (OnFailure=) takes its mail subject from this field.

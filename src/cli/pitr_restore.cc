@@ -6,6 +6,7 @@
 
 #include "binlog/archive.h"
 #include "binlog/binlog_reader.h"
+#include "binlog/dump_position.h"
 #include "binlog/replay_index.h"
 #include "binlog/replay_files.h"
 #include "binlog/replay_plan.h"
@@ -42,39 +43,15 @@ Result<ReplayTarget> ParseTarget(const Options& o, const std::string& zone) {
   return t;
 }
 
-// Where the run's dumps are consistent with the binlog: each database file names its own
-// position (a run dumps them one after the other). The replay starts at the earliest; the
-// later ones are checked during the walk (ReplayCutter::set_later_dumps).
+// Where the run's dumps are consistent with the binlog (binlog/dump_position.h).
 DumpPoint DumpPointOf(const ManifestLocation& where, const RunManifest& m) {
   DumpPoint d;
   d.label = std::string(BackupTypeName(where.type)) + " run " + FormatUtcStamp(where.stamp);
   d.finished = m.finished;
-  auto order = [](const BinlogPosition& p) {
-    std::string base;
-    uint64_t n = 0;
-    SplitBinlogName(p.file, &base, &n);
-    return std::make_pair(n, p.position);
-  };
-  std::optional<BinlogPosition> first;
-  for (const auto& f : m.files) {
-    if (f.kind != BackupKind::kDatabase) continue;
-    if (!f.binlog) {
-      d.why_not = "'" + f.name + "' has no binlog position" +
-                  (m.binlog_note.empty() ? std::string() : ": " + m.binlog_note);
-      return d;
-    }
-    if (!first || order(*f.binlog) < order(*first)) first = *f.binlog;
-  }
-  if (!first) {
-    d.why_not = "it holds no database";
-    return d;
-  }
-  for (const auto& f : m.files) {
-    if (f.kind == BackupKind::kDatabase && order(*f.binlog) != order(*first)) {
-      d.later[f.database] = {f.binlog->file, f.binlog->position};
-    }
-  }
-  d.position = first;
+  ReplayStart start = ReplayStartOf(m);
+  d.position = std::move(start.position);
+  d.why_not = std::move(start.why_not);
+  d.later = std::move(start.later);
   return d;
 }
 
@@ -127,7 +104,9 @@ Status RunPitrRestore(const RunContext& ctx) {
     read.push_back(std::move(*m));
   }
   auto archives = ReadBinlogIndexes(dir->root());
-  if (!archives.ok()) return archives.status();
+  if (!archives.ok()) {
+    return Status(archives.status()).AddContext("Refusing the restore; nothing was loaded");
+  }
   auto work = dir->WorkFolder(true);
   if (!work.ok()) return work.status();
   auto archive_dir = OpenSubdirectory(dir->root(), kBinlogFolderName);

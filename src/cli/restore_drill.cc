@@ -188,19 +188,20 @@ Status DrillBinlogChain(const RunContext& ctx, BackupDirectory& dir) {
   auto manifests = ListManifests(dir);
   if (!manifests.ok()) return manifests.status();
   std::optional<BinlogPosition> from;
-  std::string run = "(none)", note;
+  std::string run = "(none)", why_not = "no run has a manifest";
   if (!manifests->empty()) {
     const ManifestLocation& newest = manifests->front();
     run = newest.path;
     auto m = ReadManifest(dir, newest);
     if (!m.ok()) return Status(m.status()).AddContext("Binlog chain check refused the newest run");
-    from = EarliestPosition(*m);
-    note = m->binlog_note;
+    // Where the restore would start (binlog/dump_position.h): the drill checks that chain.
+    ReplayStart start = ReplayStartOf(*m);
+    from = start.position;
+    why_not = start.why_not;
   }
   if (!from) {
-    std::string what = "the newest run's manifest '" + run + "' records no binlog position" +
-                       (note.empty() ? std::string() : " (" + note + ")") +
-                       ": it cannot be rolled forward with the binlog archive";
+    std::string what = "the newest run '" + run + "' cannot be rolled forward with the binlog "
+                       "archive: " + why_not;
     if (config.pitr.enabled) return Status(ErrorKind::kIntegrity, "Binlog chain check: " + what);
     ctx.logger.Info("Binlog chain check skipped: " + what);
     return Status::Ok();

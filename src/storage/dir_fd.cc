@@ -19,16 +19,6 @@ struct DirCloser {
 };
 using UniqueDir = std::unique_ptr<DIR, DirCloser>;
 
-const char* KindOf(mode_t mode) {
-  if (S_ISLNK(mode)) return "a symbolic link";
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "a regular file";
-}
-
 // Why `name` in `parent` could not be opened as a folder: a link or other non-folder gets its
 // own message, anything else the errno of the failed open.
 Status NotADirectory(const DirFd& parent, const std::string& name, int open_errno) {
@@ -45,6 +35,16 @@ Status NotADirectory(const DirFd& parent, const std::string& name, int open_errn
 }
 
 }  // namespace
+
+const char* KindOf(mode_t mode) {
+  if (S_ISLNK(mode)) return "a symbolic link";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a regular file";
+}
 
 std::string DirFd::PathOf(const std::string& name) const { return JoinPath(path, name); }
 

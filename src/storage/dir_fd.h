@@ -54,6 +54,9 @@ Status FsyncDir(const DirFd& dir);
 // Whether the calling user may create and remove files in `dir` (false on a read-only mount).
 bool DirectoryWritable(const DirFd& dir);
 
+// "a symbolic link", "a FIFO", "a directory", ... "a regular file": for messages.
+const char* KindOf(mode_t mode);
+
 // The refusal for a link (or other non-regular thing) where we expect a file or folder.
 Status LinkRefused(const std::string& path);
 
