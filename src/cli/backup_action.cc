@@ -26,6 +26,7 @@
 #include "sql/binlog_position.h"
 #include "sql/dump_scanner.h"
 #include "cli/offsite_action.h"
+#include "cli/progress_line.h"
 #include "storage/atomic_file.h"
 #include "storage/lock.h"
 #include "util/file_util.h"
@@ -293,9 +294,24 @@ void RunJobs(const Config& config, const DirFd& type_dir, const DirFd& work_dir,
              const std::vector<FileJob>& jobs, int parallel, Logger& logger,
              const std::atomic<bool>* cancel, const std::function<void(FileResult)>& done) {
   std::mutex mu;
+  // The status also on the terminal, when stdout is one: a backup of a big database otherwise
+  // says nothing for minutes. The line is ended before each result is reported, and stays ended
+  // while it is (progress_mu), so a report never lands in the middle of it.
+  std::fflush(stdout);
+  ProgressLine progress(STDOUT_FILENO);
+  std::mutex progress_mu;
   auto status = [&](const std::string& line) {
-    std::lock_guard<std::mutex> guard(mu);
-    logger.Status(line);
+    {
+      std::lock_guard<std::mutex> guard(mu);
+      logger.Status(line);
+    }
+    std::lock_guard<std::mutex> guard(progress_mu);
+    progress.Show(line);
+  };
+  auto report = [&](FileResult r) {
+    std::lock_guard<std::mutex> guard(progress_mu);
+    progress.Finish();
+    done(std::move(r));
   };
   if (parallel <= 1 || jobs.size() <= 1) {
     for (const auto& job : jobs) {
@@ -303,10 +319,10 @@ void RunJobs(const Config& config, const DirFd& type_dir, const DirFd& work_dir,
         FileResult r;
         r.job = job;
         r.outcome = Status(ErrorKind::kProcess, "Interrupted by a signal before it started");
-        done(std::move(r));
+        report(std::move(r));
         continue;
       }
-      done(TakeFile(config, type_dir, work_dir, job, status, cancel));
+      report(TakeFile(config, type_dir, work_dir, job, status, cancel));
     }
     return;
   }
@@ -347,7 +363,7 @@ void RunJobs(const Config& config, const DirFd& type_dir, const DirFd& work_dir,
     }
     for (auto& r : batch) {
       --outstanding;
-      done(std::move(r));
+      report(std::move(r));
     }
   }
   for (auto& w : workers) w.join();

@@ -87,9 +87,16 @@ const char* DumpScanner::ScanCode(const char* p, const char* end) {
 
 const char* DumpScanner::ScanQuoted(const char* p, const char* end) {
   if (phase_ != Phase::kHead) {
-    const char quote = quote_;
-    const char escape = quote_escapes_ ? '\\' : quote;
-    while (p != end && *p != quote && *p != escape) ++p;
+    // Most of a dump is string contents, where only the closing quote and (when it escapes) a
+    // backslash matter: memchr finds them many bytes at a time. The backslash is looked for
+    // only before the quote, so a string's bytes are read at most twice.
+    const void* quote = std::memchr(p, quote_, static_cast<size_t>(end - p));
+    const char* stop = quote != nullptr ? static_cast<const char*>(quote) : end;
+    if (quote_escapes_ && stop != p) {
+      const void* escape = std::memchr(p, '\\', static_cast<size_t>(stop - p));
+      if (escape != nullptr) stop = static_cast<const char*>(escape);
+    }
+    p = stop;
     if (p == end) return p;
   }
   cursor_ = p;
