@@ -2,7 +2,7 @@
 // system's gzip/zstd and Python's gzip module, for every gzip engine, awkward sizes, thread
 // counts and chunkings; errors that must come back
 // as Status (failing sink, bad level, truncated, corrupt, trailing garbage) with every worker
-// thread joined.
+// thread joined; the gzip decompressor's libdeflate fast path giving zlib's output and verdicts.
 #include "codec/compressor.h"
 
 #include <dirent.h>
@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/gzip_compressor.h"
 #include "codec/gzip_engine.h"
 #include "support/dump_like_text.h"
 #include "util/child_process.h"
@@ -532,6 +533,229 @@ TEST(DecompressorTest, ReadsWhatTheSystemToolsWrite) {
     ASSERT_TRUE(out.ok()) << out.status().ToString();
     EXPECT_TRUE(*out == input);
   }
+}
+
+// The gzip decompressor's libdeflate fast path (gzip_decompressor.cc): whole members of ours go
+// through libdeflate, anything else through zlib from the first member libdeflate does not
+// take whole, and every verdict is zlib's. "As before" below means: as the decompressor reads it
+// with zlib alone (libdeflate = false), which is the code that read every file before.
+struct Inflated {
+  Status status;
+  std::string output;
+  GzipInflateCounts counts;
+};
+
+Inflated InflateGzip(const std::string& gz, bool libdeflate, size_t chunk = 1 << 20) {
+  Inflated result;
+  StringSink sink;
+  std::unique_ptr<Decompressor> decompressor =
+      MakeGzipDecompressor(&sink, {.libdeflate = libdeflate, .counts = &result.counts});
+  result.status = Feed(decompressor.get(), gz, chunk);
+  result.output = std::move(sink.data_);
+  return result;
+}
+
+// Reads `gz` with and without the fast path and expects the same verdict: the same output when
+// both succeed, the same kind and message when both fail.
+void ExpectSameAsZlibAlone(const std::string& gz) {
+  for (size_t chunk : {size_t{1} << 20, size_t{7}}) {
+    SCOPED_TRACE("chunk " + std::to_string(chunk));
+    Inflated fast = InflateGzip(gz, /*libdeflate=*/true, chunk);
+    Inflated zlib = InflateGzip(gz, /*libdeflate=*/false, chunk);
+    EXPECT_EQ(zlib.counts.libdeflate_members, 0u);
+    ASSERT_EQ(fast.status.ok(), zlib.status.ok())
+        << "fast: " << fast.status.ToString() << ", zlib: " << zlib.status.ToString();
+    if (zlib.status.ok()) {
+      EXPECT_TRUE(fast.output == zlib.output);
+    } else {
+      EXPECT_EQ(fast.status.kind(), zlib.status.kind());
+      EXPECT_EQ(fast.status.message(), zlib.status.message());
+    }
+  }
+}
+
+// Where each member of a multi-member gzip file starts, and where the last one ends: zlib,
+// gzip-only, reads one member at a time. Empty if `gz` is not a sequence of whole members.
+std::vector<size_t> MemberBoundaries(const std::string& gz) {
+  std::vector<size_t> boundaries{0};
+  std::vector<uint8_t> out(1 << 20);
+  while (boundaries.back() < gz.size()) {
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) return {};
+    z.next_in = reinterpret_cast<const Bytef*>(gz.data()) + boundaries.back();
+    z.avail_in = static_cast<uInt>(gz.size() - boundaries.back());
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+      z.next_out = out.data();
+      z.avail_out = static_cast<uInt>(out.size());
+      rc = inflate(&z, Z_NO_FLUSH);
+    }
+    size_t used = z.total_in;
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) return {};
+    boundaries.push_back(boundaries.back() + used);
+  }
+  return boundaries;
+}
+
+// 12 MiB of dump text written by the libdeflate engine: 48 members, more than the fast path's
+// 4 MiB of buffered input once compressed, so its buffer is refilled several times.
+class GzipFastPathTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    input_ = new std::string(DumpText().substr(0, 12 << 20));
+    Result<std::string> gz = Compress(SettingsFor(kGzipLibdeflate, 2), *input_);
+    ASSERT_TRUE(gz.ok()) << gz.status().ToString();
+    gz_ = new std::string(*gz);
+    boundaries_ = new std::vector<size_t>(MemberBoundaries(*gz_));
+    ASSERT_EQ(boundaries_->size(), (12 << 20) / kDefaultLibdeflateBlockSize + 1);
+  }
+  static void TearDownTestSuite() {
+    delete input_;
+    delete gz_;
+    delete boundaries_;
+  }
+  static size_t Members() { return boundaries_->size() - 1; }
+
+  static std::string* input_;
+  static std::string* gz_;
+  static std::vector<size_t>* boundaries_;
+};
+std::string* GzipFastPathTest::input_ = nullptr;
+std::string* GzipFastPathTest::gz_ = nullptr;
+std::vector<size_t>* GzipFastPathTest::boundaries_ = nullptr;
+
+TEST_F(GzipFastPathTest, OurMembersAllGoThroughLibdeflateWhateverTheChunking) {
+  ASSERT_GT(gz_->size(), size_t{4} << 20);
+  for (size_t chunk : {size_t{1}, size_t{7}, size_t{4093}, size_t{65537}, (size_t{2} << 20) - 1,
+                       (size_t{1} << 20) + 3, gz_->size()}) {
+    SCOPED_TRACE("chunk " + std::to_string(chunk));
+    Inflated fast = InflateGzip(*gz_, /*libdeflate=*/true, chunk);
+    ASSERT_TRUE(fast.status.ok()) << fast.status.ToString();
+    EXPECT_TRUE(fast.output == *input_);
+    EXPECT_EQ(fast.counts.libdeflate_members, Members());
+    EXPECT_FALSE(fast.counts.fell_back_to_zlib);
+  }
+  Inflated zlib = InflateGzip(*gz_, /*libdeflate=*/false);
+  ASSERT_TRUE(zlib.status.ok()) << zlib.status.ToString();
+  EXPECT_TRUE(zlib.output == *input_);
+}
+
+TEST(GzipFastPathLargeMemberTest, ZlibEngineAndGzipFilesGoThroughZlib) {
+  const std::string input = DumpText().substr(0, 3 << 20);
+  Result<std::string> zlib_engine = Compress(SettingsFor(kGzipZlib, 2), input);
+  ASSERT_TRUE(zlib_engine.ok());
+  ASSERT_TRUE(IsOneGzipMember(*zlib_engine, input.size()));
+  std::string gzip_six = RunFilter({"gzip", "-6", "-c"}, input);
+  ASSERT_TRUE(IsOneGzipMember(gzip_six, input.size()));
+  for (const std::string* gz : {&*zlib_engine, &gzip_six}) {
+    for (size_t chunk : {size_t{1} << 20, size_t{7}}) {
+      Inflated fast = InflateGzip(*gz, /*libdeflate=*/true, chunk);
+      ASSERT_TRUE(fast.status.ok()) << fast.status.ToString();
+      EXPECT_TRUE(fast.output == input);
+      EXPECT_EQ(fast.counts.libdeflate_members, 0u);
+      EXPECT_TRUE(fast.counts.fell_back_to_zlib);
+    }
+  }
+}
+
+TEST_F(GzipFastPathTest, SwitchesToZlibAtTheFirstLargeMemberForTheRest) {
+  const std::string big_input = DumpText().substr(0, 3 << 20);
+  std::string big = RunFilter({"gzip", "-6", "-c"}, big_input);
+  ASSERT_TRUE(IsOneGzipMember(big, big_input.size()));
+  // Ours, then gzip's, then ours again: the last part is read by zlib too.
+  Inflated mixed = InflateGzip(*gz_ + big + *gz_, /*libdeflate=*/true);
+  ASSERT_TRUE(mixed.status.ok()) << mixed.status.ToString();
+  EXPECT_TRUE(mixed.output == *input_ + big_input + *input_);
+  EXPECT_EQ(mixed.counts.libdeflate_members, Members());
+  EXPECT_TRUE(mixed.counts.fell_back_to_zlib);
+  ExpectSameAsZlibAlone(*gz_ + big + *gz_);
+}
+
+TEST_F(GzipFastPathTest, CorruptionInAMemberIsReportedAsBefore) {
+  ASSERT_GE(Members(), 10u);
+  const size_t k = 9;  // a member well inside the stream, read by libdeflate until then
+  const size_t start = (*boundaries_)[k];
+  const size_t end = (*boundaries_)[k + 1];
+  const struct {
+    const char* where;
+    size_t at;
+  } kCases[] = {{"magic", start},
+                {"method", start + 2},
+                {"flags", start + 3},
+                {"first deflate byte", start + 10},
+                {"middle", (start + end) / 2},
+                {"CRC-32", end - 8},
+                {"length", end - 2}};
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(std::string(c.where) + ", byte " + std::to_string(c.at));
+    std::string corrupt = *gz_;
+    corrupt[c.at] = static_cast<char>(corrupt[c.at] ^ 0x10);
+    Inflated fast = InflateGzip(corrupt, /*libdeflate=*/true);
+    EXPECT_FALSE(fast.status.ok());
+    EXPECT_EQ(fast.status.kind(), ErrorKind::kIntegrity);
+    EXPECT_EQ(fast.counts.libdeflate_members, k);
+    ExpectSameAsZlibAlone(corrupt);
+  }
+}
+
+TEST_F(GzipFastPathTest, TruncationInsideAndBetweenMembersIsReportedAsBefore) {
+  const size_t k = 5;
+  const size_t start = (*boundaries_)[k];
+  const size_t end = (*boundaries_)[k + 1];
+  for (size_t keep : {size_t{0}, size_t{1}, size_t{9}, start + 1, start + 9, start + 10,
+                      (start + end) / 2, end - 8, end - 1, gz_->size() - 1}) {
+    SCOPED_TRACE("kept " + std::to_string(keep) + " of " + std::to_string(gz_->size()));
+    Inflated fast = InflateGzip(gz_->substr(0, keep), /*libdeflate=*/true);
+    ASSERT_FALSE(fast.status.ok());
+    EXPECT_EQ(fast.status.kind(), ErrorKind::kIntegrity);
+    EXPECT_NE(fast.status.message().find("truncated"), std::string::npos) << fast.status.message();
+    ExpectSameAsZlibAlone(gz_->substr(0, keep));
+  }
+  EXPECT_EQ(InflateGzip("", true).status.message(), "gzip stream truncated: no data");
+  // Cut exactly between two members, the rest is still valid gzip, for zlib as for libdeflate
+  // (the SHA-256 and the dump trailer catch that, README.md "What the checks prove").
+  Inflated cut = InflateGzip(gz_->substr(0, start), /*libdeflate=*/true);
+  ASSERT_TRUE(cut.status.ok()) << cut.status.ToString();
+  EXPECT_TRUE(cut.output == input_->substr(0, k * kDefaultLibdeflateBlockSize));
+  ExpectSameAsZlibAlone(gz_->substr(0, start));
+}
+
+TEST_F(GzipFastPathTest, TrailingGarbageIsReportedAsBefore) {
+  const std::string kGarbage[] = {"garbage after the end", std::string(512, '\0'),
+                                  std::string("\x1f", 1), std::string("\x1f\x8b\x08", 3),
+                                  std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03x", 11)};
+  for (const std::string& garbage : kGarbage) {
+    SCOPED_TRACE("garbage of " + std::to_string(garbage.size()) + " bytes");
+    Inflated fast = InflateGzip(*gz_ + garbage, /*libdeflate=*/true);
+    ASSERT_FALSE(fast.status.ok());
+    EXPECT_EQ(fast.status.kind(), ErrorKind::kIntegrity);
+    EXPECT_EQ(fast.counts.libdeflate_members, Members());
+    ExpectSameAsZlibAlone(*gz_ + garbage);
+  }
+  Inflated fast = InflateGzip(*gz_ + "garbage after the end", /*libdeflate=*/true);
+  EXPECT_EQ(fast.status.message(), "gzip stream corrupt: trailing garbage after the last member");
+}
+
+TEST(GzipFastPathHeaderCrcTest, MemberWithHeaderCrcIsLeftToZlib) {
+  // libdeflate skips FHCRC without checking it; zlib checks it, so such members go to zlib.
+  const std::string input = "-- a small dump\n";
+  std::string gz = RunFilter({"gzip", "-6", "-c"}, input);
+  ASSERT_GE(gz.size(), size_t{18});
+  std::string header = gz.substr(0, 10);
+  header[3] = static_cast<char>(header[3] | 0x02);
+  uint32_t crc = crc32(0, reinterpret_cast<const Bytef*>(header.data()), 10);
+  std::string with_crc =
+      header + static_cast<char>(crc & 0xff) + static_cast<char>((crc >> 8) & 0xff) + gz.substr(10);
+  Inflated good = InflateGzip(with_crc, /*libdeflate=*/true);
+  ASSERT_TRUE(good.status.ok()) << good.status.ToString();
+  EXPECT_EQ(good.output, input);
+  EXPECT_EQ(good.counts.libdeflate_members, 0u);
+  std::string bad_crc = with_crc;
+  bad_crc[10] = static_cast<char>(bad_crc[10] ^ 1);
+  Inflated bad = InflateGzip(bad_crc, /*libdeflate=*/true);
+  EXPECT_EQ(bad.status.message(), "gzip stream corrupt: header crc mismatch");
+  ExpectSameAsZlibAlone(bad_crc);
 }
 
 }  // namespace
