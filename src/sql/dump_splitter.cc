@@ -4,6 +4,7 @@
 
 #include "sql/head_tokenizer.h"
 #include "sql/statement_head.h"
+#include "sql/statement_kind.h"
 
 namespace mysql_backup {
 
@@ -46,22 +47,27 @@ std::string ReadTableName(HeadTokenizer* tokens) {
 
 Route Classify(const std::string& head, uint8_t modes) {
   Route r;
-  if (StartsWithKeyword(head, "INSERT") || StartsWithKeyword(head, "REPLACE")) {
-    InsertHead insert = ParseInsertHead(head, modes);
-    if (insert.kind == InsertHead::Kind::kOther || insert.table.empty()) return r;
-    r.kind = Route::Kind::kTableBody;
-    r.table = std::move(insert.table);
-    r.starts = true;
-    return r;
-  }
-  const StatementHead info = ParseStatementHead(head, modes);
-  switch (info.verb) {
-    case StatementHead::Verb::kSet:
+  HeadTokenizer tokens(head, modes);
+  switch (ReadStatementKind(tokens)) {
+    case StatementKind::kInsert: {
+      // As the scanner reads INSERTs: only one that starts the statement, not one inside a
+      // versioned comment.
+      if (!StartsWithKeyword(head, "INSERT") && !StartsWithKeyword(head, "REPLACE")) return r;
+      InsertHead insert = ParseInsertHead(head, modes);
+      if (insert.kind == InsertHead::Kind::kOther || insert.table.empty()) return r;
+      r.kind = Route::Kind::kTableBody;
+      r.table = std::move(insert.table);
+      r.starts = true;
+      return r;
+    }
+    case StatementKind::kSet:
       r.kind = Route::Kind::kSet;
       return r;
-    case StatementHead::Verb::kCreate:
-    case StatementHead::Verb::kDrop: {
+    case StatementKind::kCreate:
+    case StatementKind::kDrop: {
+      const StatementHead info = ParseStatementHead(head, modes);
       const bool create = info.verb == StatementHead::Verb::kCreate;
+      if (!create && info.verb != StatementHead::Verb::kDrop) return r;
       switch (info.object) {
         case ObjectKind::kTable:
           if (info.names.size() != 1) return r;
@@ -83,33 +89,42 @@ Route Classify(const std::string& head, uint8_t modes) {
       }
       return r;
     }
-    case StatementHead::Verb::kOther:
-      break;
-  }
-  HeadTokenizer tokens(head, modes);
-  Token first = tokens.Next();
-  if (first.Is("LOCK")) {
-    if (!tokens.Next().Is("TABLES")) return r;
-    std::string table = ReadTableName(&tokens);
-    // One table only: a lock on several would tie units together.
-    for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
-      if (t.IsPunct(',')) return r;
+    case StatementKind::kLock: {
+      if (!tokens.Next().Is("TABLES")) return r;
+      std::string table = ReadTableName(&tokens);
+      // One table only: a lock on several would tie units together.
+      for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
+        if (t.IsPunct(',')) return r;
+      }
+      if (table.empty()) return r;
+      r.kind = Route::Kind::kTableBody;
+      r.table = std::move(table);
+      r.starts = true;
+      r.dropped = true;
+      return r;
     }
-    if (table.empty()) return r;
-    r.kind = Route::Kind::kTableBody;
-    r.table = std::move(table);
-    r.starts = true;
-    r.dropped = true;
-  } else if (first.Is("ALTER")) {
-    if (!tokens.Next().Is("TABLE")) return r;
-    std::string table = ReadTableName(&tokens);
-    if (table.empty()) return r;
-    r.kind = Route::Kind::kTableBody;
-    r.table = std::move(table);
-  } else if (first.Is("UNLOCK") || first.Is("COMMIT") || first.Is("BEGIN") ||
-             (first.Is("START") && tokens.Peek().Is("TRANSACTION"))) {
-    r.kind = Route::Kind::kTableBody;
-    r.dropped = first.Is("UNLOCK");
+    case StatementKind::kAlter: {
+      if (!tokens.Next().Is("TABLE")) return r;
+      std::string table = ReadTableName(&tokens);
+      if (table.empty()) return r;
+      r.kind = Route::Kind::kTableBody;
+      r.table = std::move(table);
+      return r;
+    }
+    case StatementKind::kUnlock:
+      r.kind = Route::Kind::kTableBody;
+      r.dropped = true;
+      return r;
+    case StatementKind::kTransaction:
+      r.kind = Route::Kind::kTableBody;
+      return r;
+    case StatementKind::kEmpty:
+    case StatementKind::kUse:
+    case StatementKind::kSelectOrDo:
+    case StatementKind::kReplicationPosition:
+    case StatementKind::kReplicationCommand:
+    case StatementKind::kOther:
+      return r;
   }
   return r;
 }
