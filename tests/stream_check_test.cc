@@ -10,6 +10,7 @@
 #include <string>
 
 #include "support/dump_like_text.h"
+#include "support/string_sink.h"
 
 namespace mysql_backup {
 namespace {
@@ -18,14 +19,7 @@ std::span<const uint8_t> Bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    data_.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string data_;
-};
+using ::mysql_backup::testing::StringSink;
 
 // Flips one bit of the byte at `at` of the stream, as a bad compressor or bad memory would.
 class FlippingSink : public ByteSink {
@@ -91,9 +85,9 @@ TEST(StreamCheckTest, PassesBytesOnAndCountsTheDump) {
     // What reached the file is the compressor's stream, unchanged.
     StringSink plain;
     auto decompressor = MakeDecompressor(settings.algorithm, &plain);
-    ASSERT_TRUE(decompressor->Write(Bytes(file.data_)).ok());
+    ASSERT_TRUE(decompressor->Write(Bytes(file.text)).ok());
     ASSERT_TRUE(decompressor->Finish().ok());
-    EXPECT_TRUE(plain.data_ == dump);
+    EXPECT_TRUE(plain.text == dump);
   }
 }
 
@@ -124,7 +118,7 @@ TEST(StreamCheckTest, CutOffStreamOrDumpIsAnIntegrityError) {
     StringSink file;
     StreamCheckTee tee(&file);
     ASSERT_TRUE(tee.Start(settings.algorithm).ok());
-    ASSERT_TRUE(tee.Write(Bytes(whole.data_.substr(0, whole.data_.size() - 5))).ok());
+    ASSERT_TRUE(tee.Write(Bytes(whole.text.substr(0, whole.text.size() - 5))).ok());
     auto counted = tee.Finish();
     ASSERT_FALSE(counted.ok());
     EXPECT_EQ(counted.status().kind(), ErrorKind::kIntegrity);
@@ -151,7 +145,7 @@ TEST(StreamCheckTest, NotStartedOnlyPassesBytesOn) {
   auto counted = tee.Finish();
   ASSERT_TRUE(counted.ok());
   EXPECT_EQ(*counted, 0u);
-  EXPECT_EQ(file.data_, "not even compressed");
+  EXPECT_EQ(file.text, "not even compressed");
 }
 
 TEST(StreamCheckTest, AbandonedTeeJoinsItsThread) {
