@@ -3,14 +3,13 @@
 // cut-off stream or a dump without its trailer; its thread is joined on every path.
 #include "dump/stream_check.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <string>
 
 #include "support/dump_like_text.h"
 #include "support/string_sink.h"
+#include "support/thread_count.h"
 
 namespace mysql_backup {
 namespace {
@@ -38,27 +37,8 @@ class FlippingSink : public ByteSink {
   size_t seen_ = 0;
 };
 
-int ThreadCount() {
-  int n = 0;
-  DIR* dir = opendir("/proc/self/task");
-  if (dir == nullptr) return -1;
-  while (dirent* entry = readdir(dir)) n += entry->d_name[0] != '.';
-  closedir(dir);
-  return n;
-}
-
-// The thread count once joined threads are gone: pthread_join returns when the thread has
-// cleared its tid, a moment before the kernel drops its /proc/self/task entry, so on a busy
-// machine the count may lag for a while. Polls for up to 10 s; a thread really left running
-// stays counted.
-int SettledThreadCount(int expected) {
-  int n = ThreadCount();
-  for (int i = 0; i < 1000 && n != expected; ++i) {
-    usleep(10000);
-    n = ThreadCount();
-  }
-  return n;
-}
+using ::mysql_backup::testing::SettledThreadCount;
+using ::mysql_backup::testing::ThreadCount;
 
 std::string CompleteDump(size_t size) {
   return testing::DumpLikeText::Generate(size) + "\n-- Dump completed on 2026-12-02  7:00:00\n";
