@@ -22,6 +22,7 @@
 #include "codec/age_keys.h"
 #include "codec/sha256.h"
 #include "support/command.h"
+#include "support/npm_package.h"
 #include "support/temp_dir.h"
 #include "util/file_util.h"
 
@@ -29,10 +30,9 @@ namespace mysql_backup {
 namespace {
 
 using testing::CommandResult;
+using testing::FindNpmPackage;
 using testing::RunCommand;
 using testing::TempDir;
-
-constexpr char kPackage[] = "cctv-age@0.2.0";
 
 class HashSink : public ByteSink {
  public:
@@ -45,36 +45,6 @@ class HashSink : public ByteSink {
  private:
   Sha256 sha_;
 };
-
-std::string CacheDir() {
-  const char* xdg = getenv("XDG_CACHE_HOME");
-  const char* home = getenv("HOME");
-  std::string base = xdg != nullptr && *xdg != '\0'
-                         ? xdg
-                         : std::string(home != nullptr ? home : "/tmp") + "/.cache";
-  // A prefix of its own: npm prunes packages of a shared prefix that another install omits.
-  return base + "/mysql-backup-tests/cctv-age";
-}
-
-// The package folder (holding index.js), installing it when needed; empty with `*why` to skip.
-std::string FindPackage(std::string* why) {
-  if (const char* dir = getenv("CCTV_AGE_DIR"); dir != nullptr && *dir != '\0') return dir;
-  std::string dir = CacheDir() + "/node_modules/cctv-age";
-  if (access((dir + "/index.js").c_str(), R_OK) == 0) return dir;
-  Result<CommandResult> npm = RunCommand({"npm", "--version"});
-  if (!npm.ok() || !npm->ok()) {
-    *why =
-        "npm is not installed, so the CCTV age vectors (npm package cctv-age) cannot be "
-        "fetched; install npm and run scripts/install-deps.sh";
-    return "";
-  }
-  Result<CommandResult> install =
-      RunCommand({"npm", "install", "--no-save", "--prefix", CacheDir(), kPackage});
-  EXPECT_TRUE(install.ok() && install->ok())
-      << "cannot install " << kPackage << " into '" << CacheDir()
-      << "': " << (install.ok() ? install->Describe() : install.status().ToString());
-  return dir;
-}
 
 struct Vector {
   std::string name;
@@ -163,10 +133,18 @@ std::string SkipReason(const Vector& v) {
 }
 
 TEST(AgeCctvTest, EveryX25519VectorGivesItsExpectedResult) {
-  std::string why;
-  std::string package = FindPackage(&why);
-  if (package.empty()) GTEST_SKIP() << why;
-  ASSERT_FALSE(HasFailure());
+  bool npm_missing = false;
+  Result<std::string> found = FindNpmPackage(
+      {.spec = "cctv-age@0.2.0",
+       .module = "cctv-age",
+       .marker = "index.js",
+       .cache = "cctv-age",
+       .override_env = "CCTV_AGE_DIR",
+       .what = "the CCTV age vectors (npm package cctv-age)"},
+      &npm_missing);
+  if (npm_missing) GTEST_SKIP() << found.status().message();
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  const std::string package = *found;
   TempDir dir;
   std::vector<Vector> vectors = LoadVectors(package, dir);
   ASSERT_GT(vectors.size(), 100u) << "too few vectors in '" << package << "'";

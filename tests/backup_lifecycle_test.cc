@@ -145,14 +145,12 @@ class BackupLifecycleTest : public ::testing::Test {
     mkdir(backup_dir.c_str(), 0750);
     std::string config = *suite_dir_ / "backup.conf";
     WriteTextFile(config, ConfigText(backup_dir, server_->port(), Settings()), 0600);
-    CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"});
-    std::smatch m;
-    if (r.exit_code != 0 || !std::regex_search(r.out, m, std::regex(" backup OK: (/\\S+) "))) {
-      start_ = Status(ErrorKind::kProcess, "the suite's backup failed (exit " +
-                                               std::to_string(r.exit_code) + "): " + r.err);
+    auto made = BackupMadeBy(RunMysqlBackup({"-c", config, "--backup-type", "daily"}));
+    if (!made.ok()) {
+      start_ = Status(ErrorKind::kProcess, "the suite's " + made.status().message());
       return;
     }
-    backup_ = m[1];
+    backup_ = *made;
     backup_sha256_ = ReadTextFile(backup_ + ".sha256").substr(0, 64);
     backup_size_ = fs::file_size(backup_);
   }

@@ -209,11 +209,9 @@ class BackupRunTest : public ::testing::Test {
   // Runs a backup and checks the user-visible promises of a success; returns it.
   void TakeBackup(const std::string& config, StoredBackup* out, const std::string& type = "daily",
                   const std::vector<std::string>& env = {}) {
-    CliResult r = RunMysqlBackup({"-c", config, "--backup-type", type}, env);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(r.out, m, std::regex(" backup OK: (/\\S+) "))) << r.out;
-    out->path = m[1];
+    auto made = BackupMadeBy(RunMysqlBackup({"-c", config, "--backup-type", type}, env));
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    out->path = *made;
     out->bytes = ReadTextFile(out->path);
     ASSERT_FALSE(out->bytes.empty()) << out->path;
   }

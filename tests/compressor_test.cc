@@ -5,7 +5,6 @@
 // thread joined; the gzip decompressor's libdeflate fast path giving zlib's output and verdicts.
 #include "codec/compressor.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "codec/gzip_compressor.h"
 #include "codec/gzip_engine.h"
 #include "support/dump_like_text.h"
+#include "support/thread_count.h"
 #include "util/child_process.h"
 #include "util/file_util.h"
 #include "util/unique_fd.h"
@@ -61,27 +61,8 @@ class FailingSink : public ByteSink {
   size_t calls_ = 0;
 };
 
-int ThreadCount() {
-  int n = 0;
-  DIR* dir = opendir("/proc/self/task");
-  if (dir == nullptr) return -1;
-  while (dirent* entry = readdir(dir)) n += entry->d_name[0] != '.';
-  closedir(dir);
-  return n;
-}
-
-// The thread count once joined threads are gone: pthread_join returns when the thread has
-// cleared its tid, a moment before the kernel drops its /proc/self/task entry, so on a busy
-// machine the count may lag for a while. Polls for up to 10 s; a thread really left running
-// stays counted.
-int SettledThreadCount(int expected) {
-  int n = ThreadCount();
-  for (int i = 0; i < 1000 && n != expected; ++i) {
-    usleep(10000);
-    n = ThreadCount();
-  }
-  return n;
-}
+using ::mysql_backup::testing::SettledThreadCount;
+using ::mysql_backup::testing::ThreadCount;
 
 // Feeds `data` in pieces of `chunk` bytes.
 template <typename Codec>

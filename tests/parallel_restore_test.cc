@@ -172,14 +172,12 @@ class ParallelRestoreTest : public ::testing::Test {
     for (const std::string db : {"awkward", "world"}) {
       std::string config = *suite_dir_ / (db + ".conf");
       WriteTextFile(config, ConfigText(*suite_dir_ / "backups", db, ""), 0600);
-      CliResult r = RunMysqlBackup({"-c", config, "--backup-type", "daily"});
-      std::smatch m;
-      if (r.exit_code != 0 || !std::regex_search(r.out, m, std::regex(" backup OK: (/\\S+) "))) {
-        start_ = Status(ErrorKind::kProcess, "the backup of " + db + " failed (exit " +
-                                                 std::to_string(r.exit_code) + "): " + r.err);
+      auto made = BackupMadeBy(RunMysqlBackup({"-c", config, "--backup-type", "daily"}));
+      if (!made.ok()) {
+        start_ = Status(ErrorKind::kProcess, db + ": " + made.status().message());
         return;
       }
-      backups_[db] = m[1];
+      backups_[db] = *made;
     }
   }
   static void TearDownTestSuite() {

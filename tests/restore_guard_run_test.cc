@@ -9,7 +9,6 @@
 
 #include <filesystem>
 #include <memory>
-#include <regex>
 #include <string>
 
 #include "support/cli_runner.h"
@@ -198,11 +197,9 @@ TEST_F(RestoreGuardRunTest, DrillRefusesTheTriggerAndProxiesPrivAttack) {
 }
 
 TEST_F(RestoreGuardRunTest, DefinersBecomeTheRestorerWhoNeedsNoSuperOrSetUser) {
-  CliResult b = RunMysqlBackup({"-c", Config(), "--backup-type", "daily"});
-  ASSERT_EQ(b.exit_code, 0) << b.err;
-  std::smatch m;
-  ASSERT_TRUE(std::regex_search(b.out, m, std::regex(" backup OK: (/\\S+) "))) << b.out;
-  const std::string backup = m[1];
+  auto made = BackupMadeBy(RunMysqlBackup({"-c", Config(), "--backup-type", "daily"}));
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  const std::string backup = *made;
 
   const std::string config = Config(kDumpOptions, "confined", "c0nf1ned");
   CliResult r = RunMysqlBackup({"-c", config, "--restore", backup, "--target-database", "shop_copy"});

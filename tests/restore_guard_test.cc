@@ -7,17 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "support/string_sink.h"
+
 namespace mysql_backup {
 namespace {
 
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    text.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string text;
-};
+using ::mysql_backup::testing::StringSink;
 
 struct Outcome {
   Status status;

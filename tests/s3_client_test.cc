@@ -10,19 +10,11 @@
 #include "support/cli_runner.h"
 #include "support/command.h"
 #include "support/s3_server.h"
+#include "support/string_sink.h"
 #include "support/temp_dir.h"
 
 namespace mysql_backup::testing {
 namespace {
-
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    bytes.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string bytes;
-};
 
 std::string RandomBytes(size_t n, unsigned seed) {
   std::mt19937 gen(seed);
@@ -93,7 +85,7 @@ TEST_F(S3ClientTest, SinglePutReadsBackAndLists) {
   StringSink sink;
   Status s = target->Download("daily/one name+x", &sink);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_TRUE(sink.bytes == content);
+  EXPECT_TRUE(sink.text == content);
   auto list = target->List();
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   ASSERT_EQ(list->size(), 1u);
@@ -120,7 +112,7 @@ TEST_F(S3ClientTest, MultipartUploadReadsBackByteIdenticalAlsoWithS3cmd) {
   EXPECT_EQ(last_done, content.size());
   StringSink sink;
   ASSERT_TRUE(target->Download("weekly/big.sql.gz", &sink).ok());
-  EXPECT_TRUE(sink.bytes == content);
+  EXPECT_TRUE(sink.text == content);
 
   // An independent client reads the same object.
   auto s3cmd = RunCommand({"s3cmd", "--version"});

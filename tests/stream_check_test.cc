@@ -3,13 +3,13 @@
 // cut-off stream or a dump without its trailer; its thread is joined on every path.
 #include "dump/stream_check.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <string>
 
 #include "support/dump_like_text.h"
+#include "support/string_sink.h"
+#include "support/thread_count.h"
 
 namespace mysql_backup {
 namespace {
@@ -18,14 +18,7 @@ std::span<const uint8_t> Bytes(const std::string& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-class StringSink : public ByteSink {
- public:
-  Status Write(std::span<const uint8_t> data) override {
-    data_.append(reinterpret_cast<const char*>(data.data()), data.size());
-    return Status::Ok();
-  }
-  std::string data_;
-};
+using ::mysql_backup::testing::StringSink;
 
 // Flips one bit of the byte at `at` of the stream, as a bad compressor or bad memory would.
 class FlippingSink : public ByteSink {
@@ -44,27 +37,8 @@ class FlippingSink : public ByteSink {
   size_t seen_ = 0;
 };
 
-int ThreadCount() {
-  int n = 0;
-  DIR* dir = opendir("/proc/self/task");
-  if (dir == nullptr) return -1;
-  while (dirent* entry = readdir(dir)) n += entry->d_name[0] != '.';
-  closedir(dir);
-  return n;
-}
-
-// The thread count once joined threads are gone: pthread_join returns when the thread has
-// cleared its tid, a moment before the kernel drops its /proc/self/task entry, so on a busy
-// machine the count may lag for a while. Polls for up to 10 s; a thread really left running
-// stays counted.
-int SettledThreadCount(int expected) {
-  int n = ThreadCount();
-  for (int i = 0; i < 1000 && n != expected; ++i) {
-    usleep(10000);
-    n = ThreadCount();
-  }
-  return n;
-}
+using ::mysql_backup::testing::SettledThreadCount;
+using ::mysql_backup::testing::ThreadCount;
 
 std::string CompleteDump(size_t size) {
   return testing::DumpLikeText::Generate(size) + "\n-- Dump completed on 2026-12-02  7:00:00\n";
@@ -91,9 +65,9 @@ TEST(StreamCheckTest, PassesBytesOnAndCountsTheDump) {
     // What reached the file is the compressor's stream, unchanged.
     StringSink plain;
     auto decompressor = MakeDecompressor(settings.algorithm, &plain);
-    ASSERT_TRUE(decompressor->Write(Bytes(file.data_)).ok());
+    ASSERT_TRUE(decompressor->Write(Bytes(file.text)).ok());
     ASSERT_TRUE(decompressor->Finish().ok());
-    EXPECT_TRUE(plain.data_ == dump);
+    EXPECT_TRUE(plain.text == dump);
   }
 }
 
@@ -124,7 +98,7 @@ TEST(StreamCheckTest, CutOffStreamOrDumpIsAnIntegrityError) {
     StringSink file;
     StreamCheckTee tee(&file);
     ASSERT_TRUE(tee.Start(settings.algorithm).ok());
-    ASSERT_TRUE(tee.Write(Bytes(whole.data_.substr(0, whole.data_.size() - 5))).ok());
+    ASSERT_TRUE(tee.Write(Bytes(whole.text.substr(0, whole.text.size() - 5))).ok());
     auto counted = tee.Finish();
     ASSERT_FALSE(counted.ok());
     EXPECT_EQ(counted.status().kind(), ErrorKind::kIntegrity);
@@ -151,7 +125,7 @@ TEST(StreamCheckTest, NotStartedOnlyPassesBytesOn) {
   auto counted = tee.Finish();
   ASSERT_TRUE(counted.ok());
   EXPECT_EQ(*counted, 0u);
-  EXPECT_EQ(file.data_, "not even compressed");
+  EXPECT_EQ(file.text, "not even compressed");
 }
 
 TEST(StreamCheckTest, AbandonedTeeJoinsItsThread) {

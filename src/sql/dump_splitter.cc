@@ -4,6 +4,7 @@
 
 #include "sql/head_tokenizer.h"
 #include "sql/statement_head.h"
+#include "sql/statement_kind.h"
 
 namespace mysql_backup {
 
@@ -46,22 +47,27 @@ std::string ReadTableName(HeadTokenizer* tokens) {
 
 Route Classify(const std::string& head, uint8_t modes) {
   Route r;
-  if (StartsWithKeyword(head, "INSERT") || StartsWithKeyword(head, "REPLACE")) {
-    InsertHead insert = ParseInsertHead(head, modes);
-    if (insert.kind == InsertHead::Kind::kOther || insert.table.empty()) return r;
-    r.kind = Route::Kind::kTableBody;
-    r.table = std::move(insert.table);
-    r.starts = true;
-    return r;
-  }
-  const StatementHead info = ParseStatementHead(head, modes);
-  switch (info.verb) {
-    case StatementHead::Verb::kSet:
+  HeadTokenizer tokens(head, modes);
+  switch (ReadStatementKind(tokens)) {
+    case StatementKind::kInsert: {
+      // As the scanner reads INSERTs: only one that starts the statement, not one inside a
+      // versioned comment.
+      if (!StartsWithKeyword(head, "INSERT") && !StartsWithKeyword(head, "REPLACE")) return r;
+      InsertHead insert = ParseInsertHead(head, modes);
+      if (insert.kind == InsertHead::Kind::kOther || insert.table.empty()) return r;
+      r.kind = Route::Kind::kTableBody;
+      r.table = std::move(insert.table);
+      r.starts = true;
+      return r;
+    }
+    case StatementKind::kSet:
       r.kind = Route::Kind::kSet;
       return r;
-    case StatementHead::Verb::kCreate:
-    case StatementHead::Verb::kDrop: {
+    case StatementKind::kCreate:
+    case StatementKind::kDrop: {
+      const StatementHead info = ParseStatementHead(head, modes);
       const bool create = info.verb == StatementHead::Verb::kCreate;
+      if (!create && info.verb != StatementHead::Verb::kDrop) return r;
       switch (info.object) {
         case ObjectKind::kTable:
           if (info.names.size() != 1) return r;
@@ -83,33 +89,42 @@ Route Classify(const std::string& head, uint8_t modes) {
       }
       return r;
     }
-    case StatementHead::Verb::kOther:
-      break;
-  }
-  HeadTokenizer tokens(head, modes);
-  Token first = tokens.Next();
-  if (first.Is("LOCK")) {
-    if (!tokens.Next().Is("TABLES")) return r;
-    std::string table = ReadTableName(&tokens);
-    // One table only: a lock on several would tie units together.
-    for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
-      if (t.IsPunct(',')) return r;
+    case StatementKind::kLock: {
+      if (!tokens.Next().Is("TABLES")) return r;
+      std::string table = ReadTableName(&tokens);
+      // One table only: a lock on several would tie units together.
+      for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
+        if (t.IsPunct(',')) return r;
+      }
+      if (table.empty()) return r;
+      r.kind = Route::Kind::kTableBody;
+      r.table = std::move(table);
+      r.starts = true;
+      r.dropped = true;
+      return r;
     }
-    if (table.empty()) return r;
-    r.kind = Route::Kind::kTableBody;
-    r.table = std::move(table);
-    r.starts = true;
-    r.dropped = true;
-  } else if (first.Is("ALTER")) {
-    if (!tokens.Next().Is("TABLE")) return r;
-    std::string table = ReadTableName(&tokens);
-    if (table.empty()) return r;
-    r.kind = Route::Kind::kTableBody;
-    r.table = std::move(table);
-  } else if (first.Is("UNLOCK") || first.Is("COMMIT") || first.Is("BEGIN") ||
-             (first.Is("START") && tokens.Peek().Is("TRANSACTION"))) {
-    r.kind = Route::Kind::kTableBody;
-    r.dropped = first.Is("UNLOCK");
+    case StatementKind::kAlter: {
+      if (!tokens.Next().Is("TABLE")) return r;
+      std::string table = ReadTableName(&tokens);
+      if (table.empty()) return r;
+      r.kind = Route::Kind::kTableBody;
+      r.table = std::move(table);
+      return r;
+    }
+    case StatementKind::kUnlock:
+      r.kind = Route::Kind::kTableBody;
+      r.dropped = true;
+      return r;
+    case StatementKind::kTransaction:
+      r.kind = Route::Kind::kTableBody;
+      return r;
+    case StatementKind::kEmpty:
+    case StatementKind::kUse:
+    case StatementKind::kSelectOrDo:
+    case StatementKind::kReplicationPosition:
+    case StatementKind::kReplicationCommand:
+    case StatementKind::kOther:
+      return r;
   }
   return r;
 }
@@ -124,17 +139,15 @@ DumpSplitter::DumpSplitter(SplitTarget* target) : target_(target) { scanner_.set
 
 Status DumpSplitter::Write(std::span<const uint8_t> data) {
   if (!status_.ok()) return status_;
-  chunk_ = std::string_view(reinterpret_cast<const char*>(data.data()), data.size());
-  chunk_offset_ = scanner_.bytes_scanned();
-  chunk_done_ = 0;
-  scanner_.Scan(chunk_);
+  const std::string_view rest = scanned_.Scan(
+      scanner_, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
   if (status_.ok()) {
-    const std::string_view rest = chunk_.substr(chunk_done_);
+    std::string& held = scanned_.held();
     if (mode_ == Mode::kStreaming) {
       Emit(dests_, rest);
     } else {
-      held_.append(rest);
-      if (mode_ == Mode::kHoldingWhole && held_.size() + pending_bytes_ > kMaxPendingBytes) {
+      held.append(rest);
+      if (mode_ == Mode::kHoldingWhole && held.size() + pending_bytes_ > kMaxPendingBytes) {
         // Too much to hold between two units: what is held runs where it is, alone.
         CloseUnit();
         BeginUnit(SplitTarget::UnitKind::kBarrier, "");
@@ -142,39 +155,23 @@ Status DumpSplitter::Write(std::span<const uint8_t> data) {
         dests_ = hold_is_set_ ? (kUnit | kSession | kPost) : kUnit;
         wrapped_ = scanner_.delimiter() != ";";
         if (wrapped_) Emit(dests_, "\nDELIMITER " + scanner_.delimiter() + "\n");
-        Emit(dests_, held_);
-        held_.clear();
+        Emit(dests_, held);
+        held.clear();
         mode_ = Mode::kStreaming;
       }
     }
   }
-  chunk_ = {};
-  chunk_done_ = 0;
   return status_;
 }
 
 Status DumpSplitter::Finish() {
   if (!status_.ok()) return status_;
-  chunk_ = {};
-  chunk_offset_ = scanner_.bytes_scanned();
-  chunk_done_ = 0;
-  scanner_.Finish();
+  scanned_.Finish(scanner_);
   // What is left is comments after the last statement (the guard refuses anything else).
-  held_.clear();
+  scanned_.held().clear();
   CloseUnit();
   FlushPendingToPost();
   return status_;
-}
-
-std::string DumpSplitter::TakeScanned() {
-  const size_t end = static_cast<size_t>(scanner_.position() - chunk_offset_);
-  std::string out = std::move(held_);
-  held_.clear();
-  if (end > chunk_done_) {
-    out.append(chunk_.substr(chunk_done_, end - chunk_done_));
-    chunk_done_ = end;
-  }
-  return out;
 }
 
 void DumpSplitter::Emit(uint8_t dests, std::string_view bytes) {
@@ -224,7 +221,7 @@ void DumpSplitter::FlushPendingToPost() {
 void DumpSplitter::Hold(bool is_set) {
   mode_ = Mode::kHoldingWhole;
   hold_is_set_ = is_set;
-  held_ = TakeScanned();
+  scanned_.held() = scanned_.Take(scanner_);
 }
 
 void DumpSplitter::OnHeadReady() {
@@ -291,13 +288,13 @@ void DumpSplitter::OnHeadReady() {
   dests_ = dests;
   wrapped_ = scanner_.delimiter() != ";";
   if (wrapped_) Emit(dests_, "\nDELIMITER " + scanner_.delimiter() + "\n");
-  Emit(dests_, TakeScanned());
+  Emit(dests_, scanned_.Take(scanner_));
   mode_ = Mode::kStreaming;
 }
 
 void DumpSplitter::OnStatementEnd() {
   if (!status_.ok()) return;
-  std::string rest = TakeScanned();
+  std::string rest = scanned_.Take(scanner_);
   switch (mode_) {
     case Mode::kStreaming:
       Emit(dests_, rest);
@@ -327,7 +324,7 @@ void DumpSplitter::OnStatementEnd() {
 
 void DumpSplitter::OnClientCommand() {
   if (!status_.ok()) return;
-  std::string bytes = TakeScanned();
+  std::string bytes = scanned_.Take(scanner_);
   // DELIMITER lines are dropped: each stream writes its own around the statements that need one.
   if (IsSandboxCommand(bytes)) Emit(kSession | kPost, bytes);
   mode_ = Mode::kHolding;

@@ -38,6 +38,7 @@
 
 #include "codec/compressor.h"
 #include "sql/dump_scanner.h"
+#include "sql/scanned_bytes.h"
 #include "util/status.h"
 
 namespace mysql_backup {
@@ -87,7 +88,6 @@ class DumpSplitter : public ByteSink, private StatementObserver {
   void OnStatementEnd() override;
   void OnClientCommand() override;
 
-  std::string TakeScanned();
   void Emit(uint8_t dests, std::string_view bytes);
   void CloseUnit();
   void BeginUnit(SplitTarget::UnitKind kind, const std::string& table);
@@ -104,10 +104,7 @@ class DumpSplitter : public ByteSink, private StatementObserver {
   DumpScanner scanner_;
   Status status_;
   Mode mode_ = Mode::kHolding;
-  std::string held_;  // bytes of the statement being scanned, not yet sent
-  std::string_view chunk_;
-  uint64_t chunk_offset_ = 0;
-  size_t chunk_done_ = 0;
+  ScannedBytes scanned_;  // bytes of the statement being scanned, not yet sent
 
   uint8_t dests_ = kNone;  // kStreaming: where the statement's bytes go
   bool wrapped_ = false;   // the statement was opened with "DELIMITER x"

@@ -41,12 +41,10 @@ RestoreGuard::RestoreGuard(GuardSettings settings) : policy_(std::move(settings)
 
 Status RestoreGuard::Write(std::span<const uint8_t> data) {
   if (!status_.ok()) return status_;
-  chunk_ = std::string_view(reinterpret_cast<const char*>(data.data()), data.size());
-  chunk_offset_ = scanner_.bytes_scanned();
-  chunk_done_ = 0;
-  scanner_.Scan(chunk_);
+  const std::string_view rest = scanned_.Scan(
+      scanner_, std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
   if (status_.ok()) {
-    const std::string_view rest = chunk_.substr(chunk_done_);
+    std::string& held = scanned_.held();
     switch (mode_) {
       case Mode::kPassing:
         Forward(rest);
@@ -55,56 +53,40 @@ Status RestoreGuard::Write(std::span<const uint8_t> data) {
         break;
       case Mode::kHolding:
       case Mode::kHoldingWhole:
-        held_.append(rest);
-        if (held_.size() > kMaxHeldBytes) {
+        held.append(rest);
+        if (held.size() > kMaxHeldBytes) {
           status_ = Status(ErrorKind::kIntegrity,
                            "Refusing to restore: the backup holds " +
-                               std::to_string(held_.size()) +
+                               std::to_string(held.size()) +
                                " bytes of comments or text without telling what statement they "
                                "belong to, beginning `" +
-                               StatementExcerpt(held_.substr(0, 200)) + "`");
+                               StatementExcerpt(held.substr(0, 200)) + "`");
         }
         break;
     }
   }
-  chunk_ = {};
-  chunk_done_ = 0;
   return status_;
 }
 
 Status RestoreGuard::Finish() {
   if (!status_.ok()) return status_;
-  chunk_ = {};
-  chunk_offset_ = scanner_.bytes_scanned();
-  chunk_done_ = 0;
-  scanner_.Finish();
-  if (!status_.ok() || held_.empty()) return status_;
+  scanned_.Finish(scanner_);
+  if (!status_.ok() || scanned_.held().empty()) return status_;
   if (mode_ == Mode::kPassing) {
-    Forward(TakePending());
+    Forward(scanned_.Take(scanner_));
     return status_;
   }
   if (mode_ == Mode::kSkipping) return status_;
   // Left over after the last statement: comments are harmless, text that ends inside a string or
   // comment is a statement nobody judged.
-  HeadTokenizer tokens(held_, scanner_.modes());
+  HeadTokenizer tokens(scanned_.held(), scanner_.modes());
   if (tokens.Next().kind != Token::Kind::kEnd) {
     return status_ = Status(ErrorKind::kIntegrity,
                             "Refusing to restore: the backup ends inside an unterminated "
                             "statement `" + StatementExcerpt(scanner_.head()) + "`");
   }
-  Forward(TakePending());
+  Forward(scanned_.Take(scanner_));
   return status_;
-}
-
-std::string RestoreGuard::TakePending() {
-  const size_t end = static_cast<size_t>(scanner_.position() - chunk_offset_);
-  std::string pending = std::move(held_);
-  held_.clear();
-  if (end > chunk_done_) {
-    pending.append(chunk_.substr(chunk_done_, end - chunk_done_));
-    chunk_done_ = end;
-  }
-  return pending;
 }
 
 void RestoreGuard::Forward(std::string_view bytes) {
@@ -121,7 +103,7 @@ void RestoreGuard::OnHeadReady() {
     whole_modes_ = scanner_.modes();
     return;
   }
-  Decide(TakePending(), excerpt, scanner_.modes(), /*whole=*/false);
+  Decide(scanned_.Take(scanner_), excerpt, scanner_.modes(), /*whole=*/false);
 }
 
 void RestoreGuard::Decide(const std::string& raw, const std::string& excerpt, uint8_t modes,
@@ -162,10 +144,10 @@ void RestoreGuard::Decide(const std::string& raw, const std::string& excerpt, ui
 void RestoreGuard::OnStatementEnd() {
   if (!status_.ok()) return;
   if (mode_ == Mode::kHoldingWhole) {
-    Decide(TakePending(), whole_excerpt_, whole_modes_, /*whole=*/true);
+    Decide(scanned_.Take(scanner_), whole_excerpt_, whole_modes_, /*whole=*/true);
   }
   if (!status_.ok()) return;
-  std::string rest = TakePending();
+  std::string rest = scanned_.Take(scanner_);
   // An empty statement (a lone delimiter) was never judged: it is blanks and comments.
   if (mode_ != Mode::kSkipping) Forward(rest);
   mode_ = Mode::kHolding;
@@ -173,7 +155,7 @@ void RestoreGuard::OnStatementEnd() {
 
 void RestoreGuard::OnClientCommand() {
   if (!status_.ok()) return;
-  Forward(TakePending());
+  Forward(scanned_.Take(scanner_));
   mode_ = Mode::kHolding;
 }
 

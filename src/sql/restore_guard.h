@@ -22,6 +22,7 @@
 
 #include "codec/compressor.h"
 #include "sql/dump_scanner.h"
+#include "sql/scanned_bytes.h"
 #include "sql/statement_policy.h"
 #include "util/status.h"
 
@@ -59,9 +60,6 @@ class RestoreGuard : public ByteSink, private StatementObserver {
   void OnStatementEnd() override;
   void OnClientCommand() override;
 
-  // The bytes not yet handed on or dropped, up to and including the byte being scanned; they are
-  // taken out of held_ and the current chunk.
-  std::string TakePending();
   void Forward(std::string_view bytes);
   // Judges `raw` (a statement with what precedes it, maybe its delimiter) and acts on it.
   // `excerpt` and `modes` are those of the statement's head.
@@ -72,12 +70,9 @@ class RestoreGuard : public ByteSink, private StatementObserver {
   ByteSink* sink_ = nullptr;
   Status status_;
   Mode mode_ = Mode::kHolding;
-  std::string held_;
+  ScannedBytes scanned_;  // not yet handed on or dropped
   std::string whole_excerpt_;  // kHoldingWhole: of the statement held
   uint8_t whole_modes_ = 0;
-  std::string_view chunk_;
-  uint64_t chunk_offset_ = 0;  // stream offset of chunk_[0]
-  size_t chunk_done_ = 0;      // chunk_[0, chunk_done_) is handed on, dropped or taken
   std::set<std::string> definers_;
   std::vector<std::string> skipped_;
 };

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "sql/head_tokenizer.h"
+#include "sql/statement_kind.h"
 
 namespace mysql_backup {
 
@@ -35,20 +36,6 @@ void SkipIfExists(HeadTokenizer& tokens) {
   tokens.Next();
   if (tokens.Peek().Is("NOT")) tokens.Next();
   if (tokens.Peek().Is("EXISTS")) tokens.Next();
-}
-
-ObjectKind ObjectKeyword(const Token& token) {
-  if (token.kind != Token::Kind::kWord) return ObjectKind::kNone;
-  static const std::pair<std::string_view, ObjectKind> kKeywords[] = {
-      {"TABLE", ObjectKind::kTable},         {"VIEW", ObjectKind::kView},
-      {"PROCEDURE", ObjectKind::kProcedure}, {"FUNCTION", ObjectKind::kFunction},
-      {"TRIGGER", ObjectKind::kTrigger},     {"EVENT", ObjectKind::kEvent},
-      {"SEQUENCE", ObjectKind::kSequence},
-  };
-  for (const auto& [keyword, kind] : kKeywords) {
-    if (token.Is(keyword)) return kind;
-  }
-  return ObjectKind::kNone;
 }
 
 // CREATE [OR REPLACE] [ALGORITHM=...] [DEFINER=...] [SQL SECURITY ...] [AGGREGATE] <kind>
@@ -216,13 +203,18 @@ uint8_t SqlModeLexBits(std::string_view value) {
 StatementHead ParseStatementHead(std::string_view head, uint8_t modes) {
   StatementHead info;
   HeadTokenizer tokens(head, modes);
-  const Token first = tokens.Next();
-  if (first.Is("CREATE")) {
-    ParseCreate(tokens, &info);
-  } else if (first.Is("DROP")) {
-    ParseDrop(tokens, &info);
-  } else if (first.Is("SET")) {
-    ParseSet(tokens, &info);
+  switch (ReadStatementKind(tokens)) {
+    case StatementKind::kCreate:
+      ParseCreate(tokens, &info);
+      break;
+    case StatementKind::kDrop:
+      ParseDrop(tokens, &info);
+      break;
+    case StatementKind::kSet:
+      ParseSet(tokens, &info);
+      break;
+    default:
+      break;  // nothing the drill counts
   }
   return info;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sql/head_tokenizer.h"
+#include "sql/statement_kind.h"
 
 namespace mysql_backup {
 
@@ -52,14 +53,6 @@ void SkipIfExists(HeadTokenizer& tokens) {
 bool IsAnyOf(const Token& token, std::initializer_list<std::string_view> words) {
   for (std::string_view w : words) {
     if (token.Is(w)) return true;
-  }
-  return false;
-}
-
-bool IsObjectKind(const Token& token) {
-  for (std::string_view kind :
-       {"TABLE", "VIEW", "PROCEDURE", "FUNCTION", "TRIGGER", "EVENT", "SEQUENCE"}) {
-    if (token.Is(kind)) return true;
   }
   return false;
 }
@@ -394,206 +387,200 @@ bool HidesFurtherStatements(std::string_view statement, uint8_t modes) {
 Verdict StatementPolicy::Judge(std::string_view raw, uint8_t modes) {
   Judgement j(raw, modes, settings_);
   HeadTokenizer& tokens = j.tokens();
-  const Token first = tokens.Next();
-  if (first.kind == Token::Kind::kEnd) return j.Pass();
-
-  if (first.Is("SET")) return JudgeSet(j, &safe_charset_vars_);
-
-  if (first.Is("USE")) return j.LeavesTarget();
-
-  if (first.Is("CREATE")) {
-    std::string definer;
-    for (int i = 0;; ++i) {
-      const Token token = tokens.Next();
-      if (i > 32 || token.kind == Token::Kind::kEnd) return j.NotFromDump();
-      if (token.Is("DATABASE") || token.Is("SCHEMA")) return j.LeavesTarget();
-      if (token.Is("DEFINER") && tokens.Peek().IsPunct('=')) {
-        tokens.Next();
-        Token last;
-        if (!ReadDefiner(tokens, &last)) return j.NotFromDump();
-        // The whole clause, from DEFINER to the user's last token.
-        std::string_view clause = j.Text(token, last);
-        const size_t user_begin = clause.find('=') + 1;
-        definer = std::string(clause.substr(user_begin));
-        while (!definer.empty() && IsSqlBlank(definer.front())) definer.erase(0, 1);
-        if (EqualsIgnoreCase(definer, "CURRENT_USER") ||
-            EqualsIgnoreCase(definer, "CURRENT_USER()")) {
-          definer.clear();
-        } else {
-          j.ReplaceRange(token, last, "DEFINER=CURRENT_USER");
+  switch (ReadStatementKind(tokens)) {
+    case StatementKind::kEmpty:
+      return j.Pass();
+    case StatementKind::kSet:
+      return JudgeSet(j, &safe_charset_vars_);
+    case StatementKind::kUse:
+      return j.LeavesTarget();
+    case StatementKind::kCreate: {
+      std::string definer;
+      for (int i = 0;; ++i) {
+        const Token token = tokens.Next();
+        if (i > 32 || token.kind == Token::Kind::kEnd) return j.NotFromDump();
+        if (token.Is("DATABASE") || token.Is("SCHEMA")) return j.LeavesTarget();
+        if (token.Is("DEFINER") && tokens.Peek().IsPunct('=')) {
+          tokens.Next();
+          Token last;
+          if (!ReadDefiner(tokens, &last)) return j.NotFromDump();
+          // The whole clause, from DEFINER to the user's last token.
+          std::string_view clause = j.Text(token, last);
+          const size_t user_begin = clause.find('=') + 1;
+          definer = std::string(clause.substr(user_begin));
+          while (!definer.empty() && IsSqlBlank(definer.front())) definer.erase(0, 1);
+          if (EqualsIgnoreCase(definer, "CURRENT_USER") ||
+              EqualsIgnoreCase(definer, "CURRENT_USER()")) {
+            definer.clear();
+          } else {
+            j.ReplaceRange(token, last, "DEFINER=CURRENT_USER");
+          }
+          continue;
         }
-        continue;
+        if (ObjectKeyword(token) != ObjectKind::kNone) {
+          SkipIfExists(tokens);
+          ObjectName name = ReadObjectName(tokens);
+          if (!name.ok()) return j.NotFromDump();
+          const std::string object = Unquote(name.name);
+          if (token.Is("TRIGGER")) {
+            if (!j.RetargetQualifier(name)) return j.LeavesTarget();
+            // {BEFORE|AFTER} {INSERT|UPDATE|DELETE} ON table
+            int words = 0;
+            while (!tokens.Peek().Is("ON")) {
+              if (++words > 4 || tokens.Next().kind == Token::Kind::kEnd) return j.NotFromDump();
+            }
+            tokens.Next();
+            ObjectName table = ReadObjectName(tokens);
+            if (!table.ok()) return j.NotFromDump();
+            // mariadb-dump writes the trigger as it was created: `CREATE TRIGGER db.trg ... ON
+            // db.t` when the author qualified both.
+            if (!j.RetargetQualifier(table)) return j.LeavesTarget();
+            trigger_tables_[object] = Unquote(table.name);
+            return j.Pass(definer);
+          }
+          if (!j.StaysInTarget(name)) return j.LeavesTarget();
+          if (token.Is("TABLE")) {
+            std::erase_if(trigger_tables_, [&](const auto& t) { return t.second == object; });
+          }
+          if (token.Is("FUNCTION")) {
+            // CREATE FUNCTION f RETURNS ... SONAME 'lib.so' loads a library into the server.
+            for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
+              if (t.Is("SONAME")) return j.NotFromDump();
+              if (t.IsPunct('(')) break;
+            }
+          }
+          if (token.Is("EVENT") && settings_.disable_events) {
+            // ... ON SCHEDULE ... [ON COMPLETION [NOT] PRESERVE] [ENABLE|DISABLE ...] ... DO
+            for (Token t = tokens.Next();; t = tokens.Next()) {
+              if (t.kind == Token::Kind::kEnd) {
+                return j.Refuse("whose schedule is too long to make sure the event stays disabled");
+              }
+              if (t.Is("DISABLE")) break;
+              if (t.Is("ENABLE")) {
+                j.Replace(t, "DISABLE");
+                break;
+              }
+              if (t.Is("DO")) {
+                j.InsertBefore(t, "DISABLE ");
+                break;
+              }
+            }
+          }
+          return j.Pass(definer);
+        }
+        static constexpr std::string_view kOptions[] = {
+            "OR",       "REPLACE", "ALGORITHM", "UNDEFINED", "MERGE",     "TEMPTABLE",
+            "SQL",      "SECURITY", "INVOKER",  "DEFINER",   "AGGREGATE", "TEMPORARY"};
+        bool option = token.IsPunct('=');
+        for (std::string_view o : kOptions) option |= token.Is(o);
+        if (!option) return j.NotFromDump();
       }
-      if (IsObjectKind(token)) {
-        SkipIfExists(tokens);
+    }
+    case StatementKind::kDrop: {
+      Token kind = tokens.Next();
+      if (kind.Is("DATABASE") || kind.Is("SCHEMA")) return j.LeavesTarget();
+      if (kind.Is("TEMPORARY")) kind = tokens.Next();
+      if (ObjectKeyword(kind) == ObjectKind::kNone) return j.NotFromDump();
+      SkipIfExists(tokens);
+      for (;;) {
         ObjectName name = ReadObjectName(tokens);
         if (!name.ok()) return j.NotFromDump();
         const std::string object = Unquote(name.name);
-        if (token.Is("TRIGGER")) {
+        if (kind.Is("TRIGGER")) {
           if (!j.RetargetQualifier(name)) return j.LeavesTarget();
-          // {BEFORE|AFTER} {INSERT|UPDATE|DELETE} ON table
-          int words = 0;
-          while (!tokens.Peek().Is("ON")) {
-            if (++words > 4 || tokens.Next().kind == Token::Kind::kEnd) return j.NotFromDump();
-          }
-          tokens.Next();
-          ObjectName table = ReadObjectName(tokens);
-          if (!table.ok()) return j.NotFromDump();
-          // mariadb-dump writes the trigger as it was created: `CREATE TRIGGER db.trg ... ON
-          // db.t` when the author qualified both.
-          if (!j.RetargetQualifier(table)) return j.LeavesTarget();
-          trigger_tables_[object] = Unquote(table.name);
-          return j.Pass(definer);
-        }
-        if (!j.StaysInTarget(name)) return j.LeavesTarget();
-        if (token.Is("TABLE")) {
-          std::erase_if(trigger_tables_, [&](const auto& t) { return t.second == object; });
-        }
-        if (token.Is("FUNCTION")) {
-          // CREATE FUNCTION f RETURNS ... SONAME 'lib.so' loads a library into the server.
-          for (Token t = tokens.Next(); t.kind != Token::Kind::kEnd; t = tokens.Next()) {
-            if (t.Is("SONAME")) return j.NotFromDump();
-            if (t.IsPunct('(')) break;
+          trigger_tables_.erase(object);
+        } else {
+          if (!j.StaysInTarget(name)) return j.LeavesTarget();
+          if (kind.Is("TABLE")) {
+            std::erase_if(trigger_tables_, [&](const auto& t) { return t.second == object; });
           }
         }
-        if (token.Is("EVENT") && settings_.disable_events) {
-          // ... ON SCHEDULE ... [ON COMPLETION [NOT] PRESERVE] [ENABLE|DISABLE ...] ... DO
-          for (Token t = tokens.Next();; t = tokens.Next()) {
-            if (t.kind == Token::Kind::kEnd) {
-              return j.Refuse("whose schedule is too long to make sure the event stays disabled");
-            }
-            if (t.Is("DISABLE")) break;
-            if (t.Is("ENABLE")) {
-              j.Replace(t, "DISABLE");
-              break;
-            }
-            if (t.Is("DO")) {
-              j.InsertBefore(t, "DISABLE ");
-              break;
-            }
-          }
-        }
-        return j.Pass(definer);
+        if (!tokens.Peek().IsPunct(',')) break;
+        tokens.Next();
       }
-      static constexpr std::string_view kOptions[] = {
-          "OR",       "REPLACE", "ALGORITHM", "UNDEFINED", "MERGE",     "TEMPTABLE",
-          "SQL",      "SECURITY", "INVOKER",  "DEFINER",   "AGGREGATE", "TEMPORARY"};
-      bool option = token.IsPunct('=');
-      for (std::string_view o : kOptions) option |= token.Is(o);
-      if (!option) return j.NotFromDump();
+      return j.Pass();
     }
-  }
-
-  if (first.Is("DROP")) {
-    Token kind = tokens.Next();
-    if (kind.Is("DATABASE") || kind.Is("SCHEMA")) return j.LeavesTarget();
-    if (kind.Is("TEMPORARY")) kind = tokens.Next();
-    if (!IsObjectKind(kind)) return j.NotFromDump();
-    SkipIfExists(tokens);
-    for (;;) {
-      ObjectName name = ReadObjectName(tokens);
-      if (!name.ok()) return j.NotFromDump();
-      const std::string object = Unquote(name.name);
-      if (kind.Is("TRIGGER")) {
-        if (!j.RetargetQualifier(name)) return j.LeavesTarget();
-        trigger_tables_.erase(object);
-      } else {
-        if (!j.StaysInTarget(name)) return j.LeavesTarget();
-        if (kind.Is("TABLE")) {
-          std::erase_if(trigger_tables_, [&](const auto& t) { return t.second == object; });
-        }
+    case StatementKind::kInsert: {
+      while (tokens.Peek().Is("LOW_PRIORITY") || tokens.Peek().Is("DELAYED") ||
+             tokens.Peek().Is("HIGH_PRIORITY") || tokens.Peek().Is("IGNORE")) {
+        tokens.Next();
       }
-      if (!tokens.Peek().IsPunct(',')) break;
-      tokens.Next();
-    }
-    return j.Pass();
-  }
-
-  if (first.Is("INSERT") || first.Is("REPLACE")) {
-    while (tokens.Peek().Is("LOW_PRIORITY") || tokens.Peek().Is("DELAYED") ||
-           tokens.Peek().Is("HIGH_PRIORITY") || tokens.Peek().Is("IGNORE")) {
-      tokens.Next();
-    }
-    if (tokens.Peek().Is("INTO")) tokens.Next();
-    ObjectName table = ReadObjectName(tokens);
-    if (!table.ok()) return j.NotFromDump();
-    if (!j.StaysInTarget(table)) return j.LeavesTarget();
-    const std::string name = Unquote(table.name);
-    for (const auto& [trigger, on] : trigger_tables_) {
-      if (on == name) {
-        return j.Refuse("which writes into table '" + name + "' after the dump created trigger '" +
-                        trigger + "' on it: the trigger would run during the restore");
-      }
-    }
-    const Token after = tokens.Next();
-    if (!after.IsPunct('(') && !after.Is("VALUES") && !after.Is("VALUE")) return j.NotFromDump();
-    return j.Pass();
-  }
-
-  if (first.Is("LOCK")) {
-    const Token tables = tokens.Next();
-    if (!tables.Is("TABLES") && !tables.Is("TABLE")) return j.NotFromDump();
-    for (;;) {
+      if (tokens.Peek().Is("INTO")) tokens.Next();
       ObjectName table = ReadObjectName(tokens);
       if (!table.ok()) return j.NotFromDump();
       if (!j.StaysInTarget(table)) return j.LeavesTarget();
-      while (tokens.Peek().kind == Token::Kind::kWord) tokens.Next();  // [AS alias] READ|WRITE
-      if (!tokens.Peek().IsPunct(',')) break;
-      tokens.Next();
-    }
-    return j.Pass();
-  }
-
-  if (first.Is("UNLOCK") || first.Is("BEGIN") || first.Is("COMMIT")) return j.Pass();
-  if (first.Is("START") && tokens.Peek().Is("TRANSACTION")) return j.Pass();
-
-  if (first.Is("ALTER")) {
-    const Token what = tokens.Next();
-    if (what.Is("DATABASE") || what.Is("SCHEMA")) {
-      // mariadb-dump switches the database's charset around routines that were created under
-      // another one: `ALTER DATABASE `db` CHARACTER SET ...`. That is the target now.
-      const Token& next = tokens.Peek();
-      for (std::string_view option : {"DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "COMMENT"}) {
-        if (next.Is(option)) return j.Pass();
+      const std::string name = Unquote(table.name);
+      for (const auto& [trigger, on] : trigger_tables_) {
+        if (on == name) {
+          return j.Refuse("which writes into table '" + name + "' after the dump created trigger '" +
+                          trigger + "' on it: the trigger would run during the restore");
+        }
       }
-      ObjectName name;
-      name.name = tokens.Next();
-      if (!name.name.IsNameLike()) return j.NotFromDump();
-      name.database = name.name;  // judged as a qualifier
-      if (!j.RetargetQualifier(name)) return j.LeavesTarget();
+      const Token after = tokens.Next();
+      if (!after.IsPunct('(') && !after.Is("VALUES") && !after.Is("VALUE")) return j.NotFromDump();
       return j.Pass();
     }
-    if (!what.Is("TABLE")) return j.NotFromDump();
-    ObjectName table = ReadObjectName(tokens);
-    if (!table.ok()) return j.NotFromDump();
-    if (!j.StaysInTarget(table)) return j.LeavesTarget();
-    const Token action = tokens.Next();
-    if (!(action.Is("DISABLE") || action.Is("ENABLE")) || !tokens.Next().Is("KEYS") ||
-        tokens.Next().kind != Token::Kind::kEnd) {
-      return j.NotFromDump();
+    case StatementKind::kLock: {
+      const Token tables = tokens.Next();
+      if (!tables.Is("TABLES") && !tables.Is("TABLE")) return j.NotFromDump();
+      for (;;) {
+        ObjectName table = ReadObjectName(tokens);
+        if (!table.ok()) return j.NotFromDump();
+        if (!j.StaysInTarget(table)) return j.LeavesTarget();
+        while (tokens.Peek().kind == Token::Kind::kWord) tokens.Next();  // [AS alias] READ|WRITE
+        if (!tokens.Peek().IsPunct(',')) break;
+        tokens.Next();
+      }
+      return j.Pass();
     }
-    return j.Pass();
-  }
-
-  if (first.Is("SELECT") || first.Is("DO")) {
-    // mariadb-dump's sequence state: SELECT SETVAL(`s`, 1001, 0)
-    if (!tokens.Next().Is("SETVAL") || !tokens.Next().IsPunct('(')) return j.NotFromDump();
-    ObjectName sequence = ReadObjectName(tokens);
-    if (!sequence.ok()) return j.NotFromDump();
-    if (!j.StaysInTarget(sequence)) return j.LeavesTarget();
-    for (Token t = tokens.Next(); !t.IsPunct(')'); t = tokens.Next()) {
-      if (t.kind == Token::Kind::kEnd || t.IsPunct('(')) return j.NotFromDump();
+    case StatementKind::kUnlock:
+    case StatementKind::kTransaction:
+      return j.Pass();
+    case StatementKind::kAlter: {
+      const Token what = tokens.Next();
+      if (what.Is("DATABASE") || what.Is("SCHEMA")) {
+        // mariadb-dump switches the database's charset around routines that were created under
+        // another one: `ALTER DATABASE `db` CHARACTER SET ...`. That is the target now.
+        const Token& next = tokens.Peek();
+        for (std::string_view option : {"DEFAULT", "CHARACTER", "CHARSET", "COLLATE", "COMMENT"}) {
+          if (next.Is(option)) return j.Pass();
+        }
+        ObjectName name;
+        name.name = tokens.Next();
+        if (!name.name.IsNameLike()) return j.NotFromDump();
+        name.database = name.name;  // judged as a qualifier
+        if (!j.RetargetQualifier(name)) return j.LeavesTarget();
+        return j.Pass();
+      }
+      if (!what.Is("TABLE")) return j.NotFromDump();
+      ObjectName table = ReadObjectName(tokens);
+      if (!table.ok()) return j.NotFromDump();
+      if (!j.StaysInTarget(table)) return j.LeavesTarget();
+      const Token action = tokens.Next();
+      if (!(action.Is("DISABLE") || action.Is("ENABLE")) || !tokens.Next().Is("KEYS") ||
+          tokens.Next().kind != Token::Kind::kEnd) {
+        return j.NotFromDump();
+      }
+      return j.Pass();
     }
-    if (tokens.Next().kind != Token::Kind::kEnd) return j.NotFromDump();
-    return j.Pass();
-  }
-
-  if (first.Is("CHANGE") && (tokens.Peek().Is("MASTER") || tokens.Peek().Is("REPLICATION"))) {
-    return j.Skip("a replication position, which a restore does not set");
-  }
-  if ((first.Is("START") || first.Is("STOP")) &&
-      (tokens.Peek().Is("SLAVE") || tokens.Peek().Is("REPLICA") || tokens.Peek().Is("ALL"))) {
-    return j.Skip("a replication command, which a restore does not run");
+    case StatementKind::kSelectOrDo: {
+      // mariadb-dump's sequence state: SELECT SETVAL(`s`, 1001, 0)
+      if (!tokens.Next().Is("SETVAL") || !tokens.Next().IsPunct('(')) return j.NotFromDump();
+      ObjectName sequence = ReadObjectName(tokens);
+      if (!sequence.ok()) return j.NotFromDump();
+      if (!j.StaysInTarget(sequence)) return j.LeavesTarget();
+      for (Token t = tokens.Next(); !t.IsPunct(')'); t = tokens.Next()) {
+        if (t.kind == Token::Kind::kEnd || t.IsPunct('(')) return j.NotFromDump();
+      }
+      if (tokens.Next().kind != Token::Kind::kEnd) return j.NotFromDump();
+      return j.Pass();
+    }
+    case StatementKind::kReplicationPosition:
+      return j.Skip("a replication position, which a restore does not set");
+    case StatementKind::kReplicationCommand:
+      return j.Skip("a replication command, which a restore does not run");
+    case StatementKind::kOther:
+      break;
   }
   return j.NotFromDump();
 }

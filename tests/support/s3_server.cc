@@ -10,44 +10,24 @@
 
 #include "support/cli_runner.h"
 #include "support/command.h"
+#include "support/npm_package.h"
 #include "support/smtp_server.h"
 #include "util/unique_fd.h"
 
 namespace mysql_backup::testing {
 namespace {
 
-constexpr char kPackage[] = "@20minutes/s3rver@4";
-
 Status TestError(std::string message) { return Status(ErrorKind::kProcess, std::move(message)); }
-
-std::string CacheDir() {
-  const char* xdg = getenv("XDG_CACHE_HOME");
-  const char* home = getenv("HOME");
-  std::string base = xdg != nullptr && *xdg != '\0'
-                         ? xdg
-                         : std::string(home != nullptr ? home : "/tmp") + "/.cache";
-  // A prefix of its own: npm prunes packages of a shared prefix that another install omits.
-  return base + "/mysql-backup-tests/s3rver";
-}
 
 }  // namespace
 
 Result<std::string> S3Server::PackageDir() {
-  if (const char* dir = getenv("S3RVER_DIR"); dir != nullptr && *dir != '\0') return std::string(dir);
-  std::string dir = CacheDir() + "/node_modules/@20minutes/s3rver";
-  if (access((dir + "/package.json").c_str(), R_OK) == 0) return dir;
-  Result<CommandResult> npm = RunCommand({"npm", "--version"});
-  if (!npm.ok() || !npm->ok()) {
-    return TestError("npm is not installed, so @20minutes/s3rver cannot be fetched; install npm "
-                     "and run scripts/install-deps.sh");
-  }
-  Result<CommandResult> install =
-      RunCommand({"npm", "install", "--no-save", "--silent", "--prefix", CacheDir(), kPackage});
-  if (!install.ok()) return install.status();
-  if (!install->ok() || access((dir + "/package.json").c_str(), R_OK) != 0) {
-    return TestError("npm install " + std::string(kPackage) + " failed: " + install->Describe());
-  }
-  return dir;
+  return FindNpmPackage({.spec = "@20minutes/s3rver@4",
+                         .module = "@20minutes/s3rver",
+                         .marker = "package.json",
+                         .cache = "s3rver",
+                         .override_env = "S3RVER_DIR",
+                         .what = "@20minutes/s3rver"});
 }
 
 Result<std::unique_ptr<S3Server>> S3Server::Start(const std::string& data_dir,

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <thread>
 
 namespace mysql_backup::testing {
@@ -85,6 +86,18 @@ std::string RealDumpProgram() {
 CliResult Sha256sumCheck(const std::string& backup) {
   return RunShell("cd " + ShellQuote(DirName(backup)) + " && sha256sum -c " +
                   ShellQuote(BaseName(backup) + ".sha256"));
+}
+
+Result<std::string> BackupMadeBy(const CliResult& run) {
+  std::smatch m;
+  if (run.exit_code != 0) {
+    return Status(ErrorKind::kProcess,
+                  "the backup failed (exit " + std::to_string(run.exit_code) + "): " + run.err);
+  }
+  if (!std::regex_search(run.out, m, std::regex(" backup OK: (/\\S+) "))) {
+    return Status(ErrorKind::kProcess, "the backup printed no 'backup OK' line: " + run.out);
+  }
+  return std::string(m[1]);
 }
 
 }  // namespace mysql_backup::testing

@@ -1,7 +1,8 @@
 // Small helpers the integration tests share: quoting for /bin/sh, string tests, waiting for a
 // condition without timing assertions, finding the processes a test started (by a marker in
 // their command line), UTC stamps as backup names spell them, the real dump program behind a
-// wrapper, and checking a backup the way a user would (`sha256sum -c` in its folder).
+// wrapper, checking a backup the way a user would (`sha256sum -c` in its folder), and the backup
+// a run made.
 #ifndef MYSQL_BACKUP_TESTS_SUPPORT_TEST_UTIL_H_
 #define MYSQL_BACKUP_TESTS_SUPPORT_TEST_UTIL_H_
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "support/cli_runner.h"
+#include "util/status.h"
 
 namespace mysql_backup::testing {
 
@@ -46,6 +48,10 @@ std::string RealDumpProgram();
 
 // `sha256sum -c <backup>.sha256` run in the backup's folder.
 CliResult Sha256sumCheck(const std::string& backup);
+
+// The backup a run of the binary made: the path its "<type> backup OK: <path> (...)" line
+// names. An error with the exit code and stderr (stdout too when the line is missing) otherwise.
+Result<std::string> BackupMadeBy(const CliResult& run);
 
 }  // namespace mysql_backup::testing
 
