@@ -77,6 +77,15 @@ class ReadBackTest : public ::testing::Test {
     return (*read_back)->Finish(data.size());
   }
 
+  // A fresh final folder, so the next file may take the same name.
+  void EmptyDailyFolder() {
+    fs::remove_all(root_ + "/daily");
+    fs::create_directory(root_ + "/daily");
+    auto daily = OpenTopDirectory(root_ + "/daily");
+    ASSERT_TRUE(daily.ok());
+    daily_ = std::move(*daily);
+  }
+
   std::string root_;
   DirFd work_;
   DirFd daily_;
@@ -91,11 +100,7 @@ TEST_F(ReadBackTest, EverySizeReadsBackAsWritten) {
       ASSERT_TRUE(got.ok()) << got.status().ToString();
       EXPECT_EQ(got->bytes, size) << size << " in chunks of " << chunk;
       EXPECT_EQ(got->sha256, Digest(data)) << size << " in chunks of " << chunk;
-      fs::remove_all(root_ + "/daily");
-      fs::create_directory(root_ + "/daily");
-      auto daily = OpenTopDirectory(root_ + "/daily");
-      ASSERT_TRUE(daily.ok());
-      daily_ = std::move(*daily);
+      ASSERT_NO_FATAL_FAILURE(EmptyDailyFolder());
     }
   }
 }
@@ -116,11 +121,7 @@ TEST_F(ReadBackTest, AByteChangedOnDiskGivesAnotherDigest) {
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(got->bytes, data.size());
     EXPECT_NE(got->sha256, Digest(data)) << "changed at " << offset;
-    fs::remove_all(root_ + "/daily");
-    fs::create_directory(root_ + "/daily");
-    auto daily = OpenTopDirectory(root_ + "/daily");
-    ASSERT_TRUE(daily.ok());
-    daily_ = std::move(*daily);
+    ASSERT_NO_FATAL_FAILURE(EmptyDailyFolder());
   }
 }
 

@@ -294,13 +294,9 @@ Status Publish(const DirFd& work, const DirFd& dest, int fd, const std::string& 
 // gaps.json: a JSON array of the gaps found, rewritten whole with each new one.
 Result<std::vector<std::string>> ReadGaps(const DirFd& dir, std::vector<JsonValue>* raw) {
   std::vector<std::string> out;
-  auto st = StatAt(dir, kGapsFileName);
-  if (!st.ok()) return st.status();
-  if (!st->has_value()) return out;
-  auto v = ReadArchiveJson(dir, kGapsFileName);
-  if (!v.ok()) return v.status();
-  if (v->AsArray() == nullptr) return out;
-  for (const auto& g : *v->AsArray()) {
+  auto gaps = ReadGapsJson(dir);
+  if (!gaps.ok()) return gaps.status();
+  for (const auto& g : *gaps) {
     raw->push_back(g);
     out.push_back("binary logs '" + JsonString(g, "missing_from") + "' to '" +
                   JsonString(g, "missing_to") + "' are missing from the archive (found " +

@@ -190,15 +190,22 @@ Result<ArchivedBinlog> ReadSidecar(const DirFd& dir, const std::string& name, bo
   return f;
 }
 
-Result<std::vector<RecordedGap>> ReadGapsFile(const DirFd& dir) {
-  std::vector<RecordedGap> out;
+Result<std::vector<JsonValue>> ReadGapsJson(const DirFd& dir) {
+  std::vector<JsonValue> out;
   auto st = StatAt(dir, kGapsFileName);
   if (!st.ok()) return st.status();
   if (!st->has_value()) return out;
   auto v = ReadArchiveJson(dir, kGapsFileName);
   if (!v.ok()) return v.status();
   if (v->AsArray() == nullptr) return out;
-  for (const auto& g : *v->AsArray()) {
+  return *v->AsArray();
+}
+
+Result<std::vector<RecordedGap>> ReadGapsFile(const DirFd& dir) {
+  auto gaps = ReadGapsJson(dir);
+  if (!gaps.ok()) return gaps.status();
+  std::vector<RecordedGap> out;
+  for (const auto& g : *gaps) {
     out.push_back({JsonString(g, "missing_from"), JsonString(g, "missing_to"),
                    JsonString(g, "resumes_at"), JsonString(g, "reason")});
   }

@@ -72,6 +72,8 @@ Result<ArchivedBinlog> ReadSidecar(const DirFd& dir, const std::string& name, bo
 
 // gaps.json in `dir`; empty when there is none. Errors as ReadArchiveJson.
 Result<std::vector<RecordedGap>> ReadGapsFile(const DirFd& dir);
+// The same as written, every member kept (the archiver rewrites the file whole with a new gap).
+Result<std::vector<JsonValue>> ReadGapsJson(const DirFd& dir);
 
 }  // namespace mysql_backup
 
