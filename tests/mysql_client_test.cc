@@ -293,6 +293,12 @@ TEST(MysqlClientTest, ClassifiesRealClientErrors) {
       {"mysqldump: Couldn't execute 'SHOW CREATE TABLE `t`': MySQL server has gone away (2006)\n",
        ErrorKind::kConnection},
       {"", ErrorKind::kProcess},
+      // The rows a client echoes with a failed statement are data, not messages.
+      {"INSERT INTO `t` VALUES (1,'server has gone away (2006)'),\n"
+       "(2,'Error 2013: not a message'),(3,'ERROR 1045 here')\n"
+       "ERROR 1406 (22001) at line 12: Data too long for column 'c' at row 2\n",
+       ErrorKind::kProcess},
+      {"(7,'a (2013)'),\n(8,'Got error: 2003: in a row')\n", ErrorKind::kProcess},
   };
   for (const auto& c : kCases) {
     EXPECT_EQ(ClassifyClientFailure(c.stderr_text), c.kind) << c.stderr_text;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
@@ -96,24 +97,47 @@ std::vector<std::string> DumpCommand(const std::string& program,
   return argv;
 }
 
+namespace {
+
+// Whether `line` is a message of the client or dump program itself ("mariadb-dump: ...",
+// "ERROR 2013 (HY000) ...", "Got error ..."), not a line of the statement a client echoes after
+// a failure, which holds the rows it was sending and can contain "(2013)" or "Error 2006".
+bool IsProgramMessage(const std::string& line) {
+  static const std::regex kMessage(R"(^([\w.-]+: |ERROR |Error |Got error))");
+  return std::regex_search(line, kMessage);
+}
+
+}  // namespace
+
 ErrorKind ClassifyClientFailure(const std::string& stderr_text) {
+  std::vector<std::string> lines;
+  for (size_t pos = 0; pos < stderr_text.size();) {
+    size_t nl = stderr_text.find('\n', pos);
+    if (nl == std::string::npos) nl = stderr_text.size();
+    std::string line = stderr_text.substr(pos, nl - pos);
+    if (IsProgramMessage(line)) lines.push_back(std::move(line));
+    pos = nl + 1;
+  }
+  auto any = [&](const std::regex& re) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return std::regex_search(l, re); });
+  };
   // "ERROR 1044 (42000) at line 3: ..." is a statement the server refused after a successful
   // login: the load failed, the connection did not.
-  static const std::regex kStatement(R"(ERROR \d+ \(\w+\) at line \d+)");
-  if (std::regex_search(stderr_text, kStatement)) return ErrorKind::kProcess;
+  static const std::regex kStatement(R"(^ERROR \d+ \(\w+\) at line \d+)");
+  if (any(kStatement)) return ErrorKind::kProcess;
   // Server error codes: 1044/1045 access denied, 1049 unknown database, 2002/2003/2005/2006/
   // 2013 cannot connect / lost connection, 1130 host not allowed, 1698 access denied (unix auth).
   static const std::regex kConnection(
       R"((Got error|ERROR):? (1044|1045|1049|1130|1698|2002|2003|2005|2006|2013)\b)");
-  if (std::regex_search(stderr_text, kConnection)) return ErrorKind::kConnection;
-  if (stderr_text.find("when trying to connect") != std::string::npos) {
-    return ErrorKind::kConnection;
-  }
+  if (any(kConnection)) return ErrorKind::kConnection;
+  static const std::regex kTryingToConnect("when trying to connect");
+  if (any(kTryingToConnect)) return ErrorKind::kConnection;
   // The server went away in the middle of the dump ("Error 2013: Lost connection to server
   // during query when dumping table", "... server has gone away (2006)"): the server, not the
   // dump, is what the operator must look at.
-  static const std::regex kLost(R"(Error:? (2006|2013)\b|\((2006|2013)\))");
-  if (std::regex_search(stderr_text, kLost)) return ErrorKind::kConnection;
+  static const std::regex kLost(R"(Error:? (2006|2013)\b|\((2006|2013)\)\s*$)");
+  if (any(kLost)) return ErrorKind::kConnection;
   return ErrorKind::kProcess;
 }
 

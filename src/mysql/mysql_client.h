@@ -37,7 +37,9 @@ std::vector<std::string> DumpCommand(const std::string& program,
                                      const std::string& database);
 
 // Classifies a failed client run by its stderr: login refused, server unreachable or unknown
-// database are kConnection (69); everything else kProcess (70).
+// database are kConnection (69); everything else kProcess (70). Only the programs' own message
+// lines are read: the statement a client echoes after a failure holds row data, in which
+// "(2013)" or "Error 2006" may stand.
 ErrorKind ClassifyClientFailure(const std::string& stderr_text);
 
 // The line of a client's stderr that says what went wrong ("ERROR 1044 (42000) at line 1:
