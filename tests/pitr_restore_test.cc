@@ -226,6 +226,29 @@ TEST_F(PitrRestoreTest, ATargetWhoseBinlogIsAheadIsRefusedBeforeLoading) {
   EXPECT_FALSE(TargetHasShop());
 }
 
+// A damaged archived binlog (here cut in half, so it does not even decompress) is refused by
+// what proves it is not the file archived, its SHA-256, before anything is loaded.
+TEST_F(PitrRestoreTest, ADamagedArchivedBinlogIsRefusedByItsChecksumBeforeLoading) {
+  std::string victim;
+  for (const auto& server : fs::directory_iterator(backup_dir_ + "/binlog")) {
+    if (!server.is_directory()) continue;
+    for (const auto& f : fs::directory_iterator(server.path())) {
+      const std::string name = f.path().string();
+      // The newest complete file: every replay from the dump reads it.
+      if (name.ends_with(".gz") && (victim.empty() || name > victim)) victim = name;
+    }
+  }
+  ASSERT_FALSE(victim.empty()) << "no archived binlog";
+  const std::string original = ReadTextFile(victim);
+  WriteTextFile(victim, original.substr(0, original.size() / 2), 0640);
+  CliResult r = Restore({"--until", "end"});
+  WriteTextFile(victim, original, 0640);
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("its .sha256 says"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was loaded"), std::string::npos) << r.err;
+  EXPECT_FALSE(TargetHasShop());
+}
+
 TEST_F(PitrRestoreTest, BinlogEventsListsTheTransactionsOfAWindow) {
   // The hour of rows 11-15, then the DELETE: the lines a user reads to pick the moment.
   CliResult r = RunMysqlBackup({"-c", config_, "--binlog-events", "--from",
