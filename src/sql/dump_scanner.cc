@@ -88,15 +88,33 @@ const char* DumpScanner::ScanCode(const char* p, const char* end) {
 const char* DumpScanner::ScanQuoted(const char* p, const char* end) {
   if (phase_ != Phase::kHead) {
     // Most of a dump is string contents, where only the closing quote and (when it escapes) a
-    // backslash matter: memchr finds them many bytes at a time. The backslash is looked for
-    // only before the quote, so a string's bytes are read at most twice.
-    const void* quote = std::memchr(p, quote_, static_cast<size_t>(end - p));
-    const char* stop = quote != nullptr ? static_cast<const char*>(quote) : end;
-    if (quote_escapes_ && stop != p) {
-      const void* escape = std::memchr(p, '\\', static_cast<size_t>(stop - p));
-      if (escape != nullptr) stop = static_cast<const char*>(escape);
+    // backslash matter: memchr finds them many bytes at a time. Escapes before the quote are
+    // stepped over here (outside a statement's head they change nothing but the lexing state),
+    // and the quote is looked for again only when one escapes it, so each byte of a string is
+    // read at most twice however many escapes it holds.
+    auto find = [end](const char* from, char c) {
+      const void* at = std::memchr(from, c, static_cast<size_t>(end - from));
+      return at != nullptr ? static_cast<const char*>(at) : end;
+    };
+    const char* quote = find(p, quote_);
+    if (!quote_escapes_) {
+      p = quote;
+    } else {
+      for (;;) {
+        const void* escape = std::memchr(p, '\\', static_cast<size_t>(quote - p));
+        if (escape == nullptr) {
+          p = quote;
+          break;
+        }
+        const char* backslash = static_cast<const char*>(escape);
+        if (backslash + 1 == end) {  // the escaped byte comes with the next chunk
+          p = backslash;
+          break;
+        }
+        p = backslash + 2;
+        if (backslash + 1 == quote) quote = find(p, quote_);
+      }
     }
-    p = stop;
     if (p == end) return p;
   }
   cursor_ = p;
