@@ -79,8 +79,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       temp_path_(std::move(other.temp_path_)),
       final_path_(std::move(other.final_path_)),
       committed_(other.committed_),
-      written_(other.written_),
-      write_behind_(other.write_behind_) {
+      written_(other.written_) {
   other.committed_ = true;  // the moved-from object owns nothing
 }
 
@@ -94,13 +93,14 @@ Status AtomicFile::Write(std::span<const uint8_t> data) {
   Status s =
       WriteAll(fd_.get(), {reinterpret_cast<const char*>(data.data()), data.size()}, temp_path_);
   if (!s.ok()) return s;
+  // The whole kWriteBehindBytes regions this write completed go to the device now.
+  const uint64_t from = written_ / kWriteBehindBytes * kWriteBehindBytes;
   written_ += data.size();
-  const uint64_t behind = written_ / kWriteBehindBytes * kWriteBehindBytes;
-  if (behind > write_behind_) {
+  const uint64_t to = written_ / kWriteBehindBytes * kWriteBehindBytes;
+  if (to > from) {
     // Only a hint: an error here (EIO) comes back from Commit()'s fsync, where it fails the run.
-    sync_file_range(fd_.get(), static_cast<off_t>(write_behind_),
-                    static_cast<off_t>(behind - write_behind_), SYNC_FILE_RANGE_WRITE);
-    write_behind_ = behind;
+    sync_file_range(fd_.get(), static_cast<off_t>(from), static_cast<off_t>(to - from),
+                    SYNC_FILE_RANGE_WRITE);
   }
   return Status::Ok();
 }

@@ -62,7 +62,6 @@ class AtomicFile {
   std::string final_path_;  // for messages
   bool committed_ = false;
   uint64_t written_ = 0;
-  uint64_t write_behind_ = 0;  // bytes already handed to the kernel's writeback
 };
 
 // Writes a small file atomically (the .sha256).
