@@ -1,7 +1,5 @@
 #include "dump/load_check.h"
 
-#include <fcntl.h>
-
 #include "dump/manifest_io.h"
 #include "storage/backup_name.h"
 #include "storage/dir_fd.h"
@@ -34,20 +32,19 @@ std::optional<std::string> DigestListedFor(const DirFd& dir, const std::string& 
 Result<StreamCheck> VerifyBeforeLoad(const std::string& path, const StoredFormat& format,
                                      bool* proven_at_write) {
   *proven_at_write = false;
-  const std::string dir_path = DirName(path);
-  UniqueFd fd(open(dir_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return ErrnoError(ErrorKind::kStorage, "open directory", dir_path);
-  const DirFd dir{std::move(fd), dir_path};
+  auto dir = OpenParentFolder(path);
+  if (!dir.ok()) return dir.status();
   const std::string name = BaseName(path);
-  std::optional<std::string> listed = DigestListedFor(dir, name);
-  if (!listed) return VerifyBackupFileAt(dir, name, format);
-  auto check = VerifyStoredBytesAt(dir, name);
-  if (!check.ok()) return check;
-  if (check->sha256 != *listed) {
-    // The .sha256 beside it agrees with the file but not with the run's manifest: one of them
-    // was replaced. Trust neither without the full check.
-    return VerifyBackupFileAt(dir, name, format);
+  std::optional<std::string> listed = DigestListedFor(*dir, name);
+  // A .sha256 that disagrees with the run's manifest means one of them was replaced: trust
+  // neither without the full check. Compared before the file is read, so it is read once.
+  auto recorded = ReadChecksumFileAt(*dir, name + kChecksumSuffix, name);
+  if (!listed || !recorded.ok() || *recorded != *listed) {
+    return VerifyBackupFileAt(*dir, name, format);
   }
+  // VerifyStoredBytesAt holds the file to its .sha256, which is the digest listed.
+  auto check = VerifyStoredBytesAt(*dir, name);
+  if (!check.ok()) return check;
   check->encrypted = format.encrypted;
   *proven_at_write = true;
   return check;

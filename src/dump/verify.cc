@@ -31,14 +31,6 @@ class TrailerSink : public ByteSink {
   DumpTrailerCheck check_;
 };
 
-// The folder of `path` (followed: the caller named it) and the last component.
-Result<DirFd> OpenParent(const std::string& path) {
-  std::string dir = DirName(path);
-  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return ErrnoError(ErrorKind::kStorage, "open directory", dir);
-  return DirFd{std::move(fd), dir};
-}
-
 Result<StreamCheck> VerifyAt(const DirFd& dir, const std::string& name, const StoredFormat& format,
                              bool hash_only);
 
@@ -48,8 +40,15 @@ Result<StreamCheck> CheckStream(int fd, const std::string& path, const StoredFor
 
 }  // namespace
 
+Result<DirFd> OpenParentFolder(const std::string& path) {
+  std::string dir = DirName(path);
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(ErrorKind::kStorage, "open directory", dir);
+  return DirFd{std::move(fd), dir};
+}
+
 Result<StreamCheck> CheckBackupStream(const std::string& path, const StoredFormat& format) {
-  auto dir = OpenParent(path);
+  auto dir = OpenParentFolder(path);
   if (!dir.ok()) return dir.status();
   auto fd = OpenRegularFileAt(*dir, BaseName(path), ErrorKind::kStorage, ErrorKind::kIntegrity);
   if (!fd.ok()) return fd.status();
@@ -195,7 +194,7 @@ std::string ChecksumFileContent(const std::string& sha256_hex, const std::string
 
 Result<std::string> ReadChecksumFile(const std::string& checksum_path,
                                      const std::string& expected_file_name) {
-  auto dir = OpenParent(checksum_path);
+  auto dir = OpenParentFolder(checksum_path);
   if (!dir.ok()) return dir.status();
   return ReadChecksumFileAt(*dir, BaseName(checksum_path), expected_file_name);
 }
@@ -251,7 +250,7 @@ Result<std::string> ReadChecksumFileAt(const DirFd& dir, const std::string& chec
 }
 
 Result<StreamCheck> VerifyBackupFile(const std::string& path, const StoredFormat& format) {
-  auto dir = OpenParent(path);
+  auto dir = OpenParentFolder(path);
   if (!dir.ok()) return dir.status();
   return VerifyBackupFileAt(*dir, BaseName(path), format);
 }

@@ -73,6 +73,10 @@ class BackupStreamChecker : public ByteSink {
 // A checksum file is one line of about 100 bytes; anything larger is not one of ours.
 inline constexpr size_t kMaxChecksumFileSize = 1024;
 
+// The folder of `path`, followed (the caller named it), for the *At functions on its last
+// component. Errors: kStorage.
+Result<DirFd> OpenParentFolder(const std::string& path);
+
 // Reads `path` once. The page cache is dropped first (posix_fadvise DONTNEED after our fsync)
 // so that, as far as the kernel allows, the bytes come from the disk rather than from memory.
 // Errors: kIntegrity (corrupt or truncated stream, missing trailer), kStorage (cannot read).
