@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -852,6 +853,45 @@ TEST_F(BackupLifecycleTest, RestoreChecksOnlyTheDigestOfAListedFileAndRefusesARe
   EXPECT_TRUE(Contains(r.err, "Refusing to restore")) << r.err;
   EXPECT_FALSE(Exists(Note("client-ran"))) << "the server was contacted";
   EXPECT_FALSE(DatabaseExists("lc_rehashed"));
+}
+
+// The manifest beside a backup is read only to spare the second decompression; one that is a
+// FIFO, a link, or that lists another digest never hangs the restore or vouches for the file:
+// the file then gets the full check, and loads.
+TEST_F(BackupLifecycleTest, AHostileManifestBesideABackupOnlyMeansTheFullCheck) {
+  const std::string daily = backup_dir_ + "/daily";
+  fs::create_directories(daily);
+  std::string manifest;
+  for (const auto& entry : fs::directory_iterator(DirName(backup_))) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("manifest-") && name.ends_with(".json")) manifest = name;
+    fs::copy_file(entry.path(), daily + "/" + name);
+  }
+  ASSERT_FALSE(manifest.empty());
+  const std::string copy = daily + "/" + BaseName(backup_);
+  const std::string config = WriteConfig();
+  WriteTextFile(dir_ / "outside.json", "{}", 0640);
+  const std::string planted = daily + "/" + manifest;
+  struct Case {
+    const char* what;
+    std::function<void()> plant;
+  } cases[] = {
+      {"a FIFO", [&] { ASSERT_EQ(mkfifo(planted.c_str(), 0640), 0); }},
+      {"a link", [&] { fs::create_symlink(dir_ / "outside.json", planted); }},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    fs::remove(planted);
+    c.plant();
+    const std::string db = "lc_hostile_manifest_" + std::to_string(n++);
+    auto start = std::chrono::steady_clock::now();
+    CliResult r = RunMysqlBackup({"-c", config, "--restore", copy, "--target-database", db});
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(Contains(r.err, "'" + copy + "' was checked in full")) << r.err;
+    EXPECT_EQ(DatabaseFingerprint(*server_, db), source_fingerprint_);
+  }
 }
 
 TEST_F(BackupLifecycleTest, RestoreRefusesANonEmptyTargetUnlessForced) {
