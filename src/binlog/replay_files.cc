@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <utility>
 
 #include "binlog/archive.h"
 #include "codec/compressor.h"
@@ -123,10 +122,10 @@ Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(
     auto decompressor = MakeDecompressor(Compression::kGzip, &sink);
     Sha256 hash;
     std::vector<uint8_t> buf(256 * 1024);
+    // The first error. A file that stops decoding is still hashed to its end: when its SHA-256
+    // is not the recorded one, that (a replaced or damaged file) is the message, as
+    // ReadArchivedBinlog says; an I/O error or a user's mistake (kUsage) is said as it is.
     Status s;
-    // A file that does not decode is read to its end all the same: when its SHA-256 is not the
-    // recorded one, that (a replaced or damaged file) is the message, as ReadArchivedBinlog says.
-    Status undecodable;
     for (;;) {
       ssize_t n = read(in->get(), buf.data(), buf.size());
       if (n < 0 && errno == EINTR) continue;
@@ -136,33 +135,20 @@ Result<std::unique_ptr<ReplayFiles>> ReplayFiles::Prepare(
       }
       if (n == 0) break;
       hash.Update({buf.data(), static_cast<size_t>(n)});
-      if (!undecodable.ok()) continue;
-      s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
-      if (!s.ok() && s.kind() == ErrorKind::kIntegrity) {
-        undecodable = s;
-        s = Status::Ok();
-      } else if (!s.ok()) {
-        break;
-      }
+      if (s.ok()) s = decompressor->Write({buf.data(), static_cast<size_t>(n)});
     }
-    if (s.ok() && undecodable.ok()) {
-      s = decompressor->Finish();
-      if (!s.ok() && s.kind() == ErrorKind::kIntegrity) undecodable = std::exchange(s, Status::Ok());
-    }
+    if (s.ok()) s = decompressor->Finish();
     // A GTID target that is not in the binlog is the user's mistake, not damage: say so as is.
     if (!s.ok() && s.kind() == ErrorKind::kUsage) return s;
     std::string sha = hash.FinishHex();
-    Result<BinlogSummary> summary = Status(ErrorKind::kIntegrity, "not read");
-    if (!s.ok()) {
-      summary = s;
-    } else if (sha != *want_sha) {
-      summary = Status(ErrorKind::kIntegrity,
-                       "SHA-256 is " + sha + ", its .sha256 says " + *want_sha);
-    } else if (!undecodable.ok()) {
-      summary = undecodable;
-    } else {
-      summary = reader.Finish();
-    }
+    auto summary = [&]() -> Result<BinlogSummary> {
+      if (!s.ok() && s.kind() != ErrorKind::kIntegrity) return s;
+      if (sha != *want_sha) {
+        return Status(ErrorKind::kIntegrity, "SHA-256 is " + sha + ", its .sha256 says " + *want_sha);
+      }
+      if (!s.ok()) return s;
+      return reader.Finish();
+    }();
     if (summary.ok() && !f.partial && !summary->complete()) {
       summary = Status(ErrorKind::kIntegrity, "does not end in a Rotate or Stop event");
     }
