@@ -305,5 +305,14 @@ TEST(MysqlClientTest, ClassifiesRealClientErrors) {
   }
 }
 
+TEST(MysqlClientTest, ErrorLineIsTheProgramsMessageNotAnEchoedRow) {
+  EXPECT_EQ(ClientErrorLine("INSERT INTO `t` VALUES (1,'a parse error: in a row'),\n"
+                            "(2,'Got error here too')\n"
+                            "ERROR 1406 (22001) at line 12: Data too long for column 'c'\n"),
+            "ERROR 1406 (22001) at line 12: Data too long for column 'c'");
+  EXPECT_EQ(ClientErrorLine("mysqldump: Got error: 1049: \"Unknown database 'x'\"\n"),
+            "mysqldump: Got error: 1049: \"Unknown database 'x'\"");
+}
+
 }  // namespace
 }  // namespace mysql_backup

@@ -107,17 +107,22 @@ bool IsProgramMessage(const std::string& line) {
   return std::regex_search(line, kMessage);
 }
 
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return lines;
+}
+
 }  // namespace
 
 ErrorKind ClassifyClientFailure(const std::string& stderr_text) {
-  std::vector<std::string> lines;
-  for (size_t pos = 0; pos < stderr_text.size();) {
-    size_t nl = stderr_text.find('\n', pos);
-    if (nl == std::string::npos) nl = stderr_text.size();
-    std::string line = stderr_text.substr(pos, nl - pos);
-    if (IsProgramMessage(line)) lines.push_back(std::move(line));
-    pos = nl + 1;
-  }
+  std::vector<std::string> lines = Lines(stderr_text);
+  std::erase_if(lines, [](const std::string& l) { return !IsProgramMessage(l); });
   auto any = [&](const std::regex& re) {
     return std::any_of(lines.begin(), lines.end(),
                        [&](const std::string& l) { return std::regex_search(l, re); });
@@ -143,14 +148,11 @@ ErrorKind ClassifyClientFailure(const std::string& stderr_text) {
 
 std::string ClientErrorLine(const std::string& stderr_text) {
   std::string fallback;
-  size_t pos = 0;
-  while (pos < stderr_text.size()) {
-    size_t nl = stderr_text.find('\n', pos);
-    if (nl == std::string::npos) nl = stderr_text.size();
-    std::string line = stderr_text.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (line.rfind("ERROR", 0) == 0 || line.find("Got error") != std::string::npos ||
-        line.find("error:") != std::string::npos) {
+  for (const std::string& line : Lines(stderr_text)) {
+    // As ClassifyClientFailure: an echoed row may hold "error:", only a message is one.
+    if (IsProgramMessage(line) &&
+        (line.rfind("ERROR", 0) == 0 || line.find("Got error") != std::string::npos ||
+         line.find("error:") != std::string::npos)) {
       return line;
     }
     if (fallback.empty() && !line.empty() && line.rfind("----", 0) != 0 &&
