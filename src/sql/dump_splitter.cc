@@ -67,7 +67,6 @@ Route Classify(const std::string& head, uint8_t modes) {
     case StatementKind::kDrop: {
       const StatementHead info = ParseStatementHead(head, modes);
       const bool create = info.verb == StatementHead::Verb::kCreate;
-      if (!create && info.verb != StatementHead::Verb::kDrop) return r;
       switch (info.object) {
         case ObjectKind::kTable:
           if (info.names.size() != 1) return r;
