@@ -24,6 +24,11 @@
 
 namespace mysql_backup {
 
+// What a restore keeps of a client's stderr, serial or parallel: the client echoes a failing
+// statement (maybe megabytes) before its ERROR line, so the start and the end.
+inline constexpr size_t kClientStderrHeadBytes = 16 * 1024;
+inline constexpr size_t kClientStderrTailBytes = 48 * 1024;
+
 class ClientConnection {
  public:
   // Spawn from the thread that owns the connection (see ChildProcess: PR_SET_PDEATHSIG).
@@ -67,9 +72,7 @@ class ClientConnection {
   uint64_t sync_sent_ = 0;
   uint64_t sync_seen_ = 0;  // under sync_mu_
   bool out_closed_ = false;  // under sync_mu_
-  // The client echoes a failing statement (maybe megabytes) before its ERROR line: the start
-  // and the end of its stderr, as the serial restore keeps them.
-  HeadTailText err_kept_{16 * 1024, 48 * 1024};
+  HeadTailText err_kept_{kClientStderrHeadBytes, kClientStderrTailBytes};
   std::function<void()> on_exit_;
   std::atomic<bool> input_closed_{false};
   bool stopped_ = false;

@@ -11,6 +11,7 @@
 
 #include "codec/age_decryptor.h"
 #include "mysql/mysql_client.h"
+#include "restore/client_connection.h"
 #include "restore/parallel_loader.h"
 #include "sql/dump_splitter.h"
 #include "util/child_process.h"
@@ -20,10 +21,6 @@
 namespace mysql_backup {
 
 namespace {
-
-// What the serial restore keeps of the client's stderr.
-constexpr size_t kStderrHeadBytes = 16 * 1024;
-constexpr size_t kStderrTailBytes = 48 * 1024;
 
 bool Cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
 
@@ -222,7 +219,7 @@ Status StreamRestore(const RestoreRequest& request) {
   err_w.Reset();
   option_fd->Reset();
   // The client echoes a failing statement (megabytes, maybe) before the line that says why.
-  HeadTailText err_kept(kStderrHeadBytes, kStderrTailBytes);
+  HeadTailText err_kept(kClientStderrHeadBytes, kClientStderrTailBytes);
   std::thread err_reader([&] {
     char buf[4096];
     for (;;) {
