@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <set>
 
@@ -40,13 +41,15 @@ namespace {
 
 // Problems with data files under our names: anything but a regular file is not ours (a link
 // would point out of the folder, a FIFO would block a reader, a folder cannot be a file).
-void CheckDataEntry(const DirFd& dir, const std::string& entry, const std::string& name,
-                    std::vector<Status>* problems, std::set<std::string>* tainted) {
+// Returns the entry's stat when it is a regular file.
+std::optional<struct stat> CheckDataEntry(const DirFd& dir, const std::string& entry,
+                                          const std::string& name, std::vector<Status>* problems,
+                                          std::set<std::string>* tainted) {
   auto st = StatAt(dir, entry);
   if (!st.ok()) {
     problems->push_back(st.status());
     tainted->insert(name);
-    return;
+    return std::nullopt;
   }
   if (st->has_value() && !S_ISREG((**st).st_mode)) {
     problems->push_back(Status(ErrorKind::kIntegrity,
@@ -54,7 +57,9 @@ void CheckDataEntry(const DirFd& dir, const std::string& entry, const std::strin
                                    ", not a file the archiver writes; mysql-backup neither "
                                    "reads nor deletes it: move it out of '" + dir.path + "'"));
     tainted->insert(name);
+    return std::nullopt;
   }
+  return *st;
 }
 
 }  // namespace
@@ -87,7 +92,7 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
       sidecars.insert(name);
     } else {
       data.insert(name);
-      CheckDataEntry(a.dir, n, name, &a.problems, &tainted);
+      (void)CheckDataEntry(a.dir, n, name, &a.problems, &tainted);
     }
   }
   for (const auto& name : sidecars) {
@@ -117,10 +122,9 @@ Result<ServerArchive> ReadServerArchive(const DirFd& binlog, const std::string& 
       std::string suffix;
       std::string name = BinlogNameOf(n, &suffix);
       if (name.empty() || suffix == ".json") continue;
-      CheckDataEntry(**partial, n, name, &a.problems, &ptainted);
-      auto st = StatAt(**partial, n);
-      if (suffix == ".gz" && st.ok() && st->has_value() && S_ISREG((**st).st_mode)) {
-        a.partial_data_mtime = std::max(a.partial_data_mtime, (**st).st_mtime);
+      auto st = CheckDataEntry(**partial, n, name, &a.problems, &ptainted);
+      if (suffix == ".gz" && st.has_value()) {
+        a.partial_data_mtime = std::max(a.partial_data_mtime, st->st_mtime);
       }
     }
     for (const auto& n : *pnames) {
