@@ -365,6 +365,11 @@ TEST_F(PitrMaintenanceTest, EntriesThatAreNotOursAreLeftAloneByCleanupAndRefused
   fs::create_symlink(outside, Archive() + "/mysql-bin.000000.gz");
   ASSERT_EQ(RunShell("mkfifo " + ShellQuote(Archive() + "/mysql-bin.000000.gz.sha256")).exit_code, 0);
   WriteTextFile(Archive() + "/mysql-bin.999999.json", "{\"file\": 1}", 0640);
+  // A folder under a binlog's name, and a link where a server's folder belongs.
+  fs::create_directory(Archive() + "/mysql-bin.888888.gz");
+  fs::create_directory(dir_ / "elsewhere");
+  WriteTextFile(dir_ / "elsewhere/mysql-bin.000001.gz", "kept", 0640);
+  fs::create_symlink(dir_ / "elsewhere", fs::path(Archive()).parent_path() / "77");
 
   r = Run({"--cleanup"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -375,6 +380,21 @@ TEST_F(PitrMaintenanceTest, EntriesThatAreNotOursAreLeftAloneByCleanupAndRefused
   EXPECT_EQ(ReadTextFile(outside), "not the archive's");
   EXPECT_TRUE(Exists(Archive() + "/mysql-bin.000000.gz"));
   EXPECT_TRUE(Exists(Archive() + "/mysql-bin.000000.gz.sha256"));
+  EXPECT_NE(r.err.find("'" + Archive() + "/mysql-bin.888888.gz' is a directory"), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::is_directory(Archive() + "/mysql-bin.888888.gz"));
+  EXPECT_EQ(ReadTextFile(dir_ / "elsewhere/mysql-bin.000001.gz"), "kept");
+
+  // --verify counts each entry as a failure, names it, and says so in its exit status.
+  r = Run({"--verify"});
+  EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+  const std::string said = r.out + r.err;
+  EXPECT_NE(said.find("mysql-bin.000000.gz.sha256' is a FIFO"), std::string::npos) << said;
+  EXPECT_NE(said.find("mysql-bin.000000.gz' is a symbolic link"), std::string::npos) << said;
+  EXPECT_NE(said.find("mysql-bin.888888.gz' is a directory"), std::string::npos) << said;
+  EXPECT_NE(said.find("binlog/77' is a symbolic link where a server's archive folder belongs"),
+            std::string::npos) << said;
+  EXPECT_EQ(ReadTextFile(outside), "not the archive's");
 
   r = Run({"--restore-test"});
   EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
