@@ -195,6 +195,17 @@ class BackupLifecycleTest : public ::testing::Test {
     return Plant(type, database + "-" + type + "-" + stamp + ".sql.gz", checksum);
   }
 
+  // Copies the suite's whole run (backup, .sha256, manifest and its .sha256) into
+  // <backup_dir>/daily/. Returns the backup copy's path.
+  std::string CopySuiteRun() {
+    const std::string daily = backup_dir_ + "/daily";
+    fs::create_directories(daily);
+    for (const auto& entry : fs::directory_iterator(DirName(backup_))) {
+      fs::copy_file(entry.path(), daily + "/" + entry.path().filename().string());
+    }
+    return daily + "/" + BaseName(backup_);
+  }
+
   // Writes <path>.sha256 for the file as it is now, as sha256sum would.
   static void RegenerateChecksum(const std::string& path) {
     CliResult r =
@@ -828,12 +839,7 @@ TEST_F(BackupLifecycleTest, RestoreRefusesACorruptBackupWith65BeforeTouchingTheS
 // was rewritten to match no longer matches the manifest, so it gets the full check and is
 // refused before the server is contacted.
 TEST_F(BackupLifecycleTest, RestoreChecksOnlyTheDigestOfAListedFileAndRefusesARehashedDamagedOne) {
-  const std::string daily = backup_dir_ + "/daily";
-  fs::create_directories(daily);
-  for (const auto& entry : fs::directory_iterator(DirName(backup_))) {
-    fs::copy_file(entry.path(), daily + "/" + entry.path().filename().string());
-  }
-  const std::string copy = daily + "/" + BaseName(backup_);
+  const std::string copy = CopySuiteRun();
   std::string config = WriteConfig();
   CliResult good =
       RunMysqlBackup({"-c", config, "--restore", copy, "--target-database", "lc_listed"});
@@ -859,16 +865,14 @@ TEST_F(BackupLifecycleTest, RestoreChecksOnlyTheDigestOfAListedFileAndRefusesARe
 // FIFO, a link, or that lists another digest never hangs the restore or vouches for the file:
 // the file then gets the full check, and loads.
 TEST_F(BackupLifecycleTest, AHostileManifestBesideABackupOnlyMeansTheFullCheck) {
-  const std::string daily = backup_dir_ + "/daily";
-  fs::create_directories(daily);
+  const std::string copy = CopySuiteRun();
+  const std::string daily = DirName(copy);
   std::string manifest;
-  for (const auto& entry : fs::directory_iterator(DirName(backup_))) {
+  for (const auto& entry : fs::directory_iterator(daily)) {
     const std::string name = entry.path().filename().string();
     if (name.starts_with("manifest-") && name.ends_with(".json")) manifest = name;
-    fs::copy_file(entry.path(), daily + "/" + name);
   }
   ASSERT_FALSE(manifest.empty());
-  const std::string copy = daily + "/" + BaseName(backup_);
   const std::string config = WriteConfig();
   WriteTextFile(dir_ / "outside.json", "{}", 0640);
   const std::string planted = daily + "/" + manifest;
